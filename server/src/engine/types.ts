@@ -1,0 +1,101 @@
+// Shared vocabulary of the analysis engine. Nothing here knows about the LSP connection:
+// the server, the CLI and the tests all call the engine with plain text and get findings back.
+import type { Range, TextEdit } from 'vscode-languageserver-types';
+
+export type { Range, TextEdit };
+
+export type FileKind = 'dockerfile' | 'compose';
+
+/** Severity as users write it in settings and `.container-guard.yaml`. */
+export type Severity = 'error' | 'warning' | 'info' | 'hint' | 'off';
+
+export type Profile = 'baseline' | 'strict';
+
+export interface RuleMeta {
+  /** Catalogue id, e.g. `CG-D020`. */
+  id: string;
+  /** Short title, used in docs, SARIF and the rule list. */
+  title: string;
+  /** One or two sentences: what it detects and why it matters. */
+  description: string;
+  kind: FileKind;
+  /** Default severity (catalogue column "Sev"). */
+  severity: Severity;
+  /** Severity under the `strict` profile, when the catalogue gives one. */
+  strictSeverity?: Severity;
+  /** Equivalent ids in other tools (hadolint DL3002, CKV_DOCKER_8, KICS UUIDs, BuildKit names …). */
+  equivalents: string[];
+  /** Whether at least one offline fix exists for some findings. */
+  fixable: boolean;
+}
+
+export interface Fix {
+  title: string;
+  edits: TextEdit[];
+  /** Safe to apply without review; fix-all and `--fix` apply only these. */
+  isPreferred: boolean;
+}
+
+export interface RelatedInfo {
+  /** Absent means the same document. */
+  uri?: string;
+  range: Range;
+  message: string;
+}
+
+export interface Finding {
+  ruleId: string;
+  message: string;
+  range: Range;
+  /** Overrides the rule's default for tiered rules (e.g. Error for `/etc`, Warning for `/home`). */
+  severity?: Severity;
+  related?: RelatedInfo[];
+  fixes: Fix[];
+}
+
+/** What a rule may know besides the model of the file itself. */
+export interface RuleContext {
+  profile: Profile;
+  /** Non-null when a Compose `build.target` names the stage that ships (Dockerfile rules). */
+  buildTarget?: string;
+}
+
+export interface Rule<Model> {
+  meta: RuleMeta;
+  check(model: Model, context: RuleContext): Finding[];
+}
+
+/** A finding after severity configuration and suppression have been applied. */
+export interface Diagnosed extends Finding {
+  severity: Exclude<Severity, 'off'>;
+  /** Where the docs of the rule live (`codeDescription.href`). */
+  docsUrl: string;
+}
+
+/** Problems that are not rule findings: parse errors, limits, config errors. */
+export interface SyntaxProblem {
+  source: string;
+  message: string;
+  range: Range;
+  severity: Exclude<Severity, 'off'>;
+}
+
+export interface AnalysisResult {
+  kind: FileKind;
+  findings: Diagnosed[];
+  problems: SyntaxProblem[];
+}
+
+/** What every parsed file model offers the generic engine (suppression comments, ignore actions). */
+export interface ModelBase {
+  source: import('./text').SourceText;
+  /** Parse and syntax problems found while building the model (published with their own source). */
+  problems: SyntaxProblem[];
+  /**
+   * First line of the statement (Dockerfile instruction, YAML entry) that contains `line`.
+   * An inline ignore comment sits on the line(s) directly above it.
+   */
+  statementStart(line: number): number;
+  /** Line before which a file-wide ignore comment is inserted (after Dockerfile parser directives). */
+  fileCommentLine: number;
+}
