@@ -1,0 +1,113 @@
+// The generic engine: parse once → run every rule of the file's kind → apply configuration and
+// suppressions → findings with fixes. Rules never see settings; the engine never knows a rule.
+import { parseCompose, type ComposeModel } from './compose/model';
+import { parseDockerfile, type DockerfileModel } from './dockerfile/model';
+import { defaultSettings, type EngineSettings } from './settings';
+import { buildForeignIdIndex, isSuppressed, parseSuppressions } from './suppression';
+import type { AnalysisResult, Diagnosed, FileKind, Finding, ModelBase, Rule, RuleContext, RuleMeta, Severity, SyntaxProblem } from './types';
+import { SourceText } from './text';
+import { dockerfileRules } from '../rules/dockerfile/index';
+import { composeRules } from '../rules/compose/index';
+
+export const docsBaseUrl = 'https://github.com/container-guard/container-guard/blob/main/docs/rules/';
+
+export function docsUrl(ruleId: string): string {
+  return `${docsBaseUrl}${ruleId}.md`;
+}
+
+export const allRules: RuleMeta[] = [...dockerfileRules, ...composeRules].map((rule) => rule.meta);
+const rulesById = new Map<string, RuleMeta>(allRules.map((meta) => [meta.id, meta]));
+const foreignIdIndex = buildForeignIdIndex(allRules);
+
+export function ruleMeta(ruleId: string): RuleMeta | undefined {
+  return rulesById.get(ruleId);
+}
+
+export interface AnalyzeOptions {
+  kind: FileKind;
+  settings?: EngineSettings;
+  /** The Compose `build.target` that ships, when known. */
+  buildTarget?: string;
+}
+
+/** A parsed file together with its analysis, so code actions can reuse the model. */
+export interface Analysis extends AnalysisResult {
+  model: ModelBase;
+}
+
+/** Severity of a finding after the profile, per-rule settings and tiered defaults. */
+export function effectiveSeverity(meta: RuleMeta, finding: Finding, settings: EngineSettings): Severity {
+  const configured = settings.rules[meta.id];
+  if (configured) return configured;
+  if (finding.severity) return finding.severity;
+  if (settings.profile === 'strict' && meta.strictSeverity) return meta.strictSeverity;
+  return meta.severity;
+}
+
+function runRules<M extends ModelBase>(rules: Rule<M>[], model: M, context: RuleContext, problems: SyntaxProblem[]): Finding[] {
+  const findings: Finding[] = [];
+  for (const rule of rules) {
+    try {
+      findings.push(...rule.check(model, context));
+    } catch (error) {
+      // One broken rule must not take the others down; say so where the user looks.
+      problems.push({
+        source: 'container-guard',
+        severity: 'info',
+        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+        message: `Rule ${rule.meta.id} could not check this file (${error instanceof Error ? error.message : String(error)}).`,
+      });
+    }
+  }
+  return findings;
+}
+
+function oversized(kind: FileKind, text: string, settings: EngineSettings): Analysis {
+  const source = new SourceText(text.slice(0, 0));
+  const model: ModelBase = { source, problems: [], statementStart: (line) => line, fileCommentLine: 0 };
+  return {
+    kind,
+    model,
+    findings: [],
+    problems: [
+      {
+        source: 'container-guard',
+        severity: 'info',
+        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+        message: `This file is ${Math.round(text.length / 1024)} KB, over the ${Math.round(settings.maxFileSize / 1024)} KB analysis limit: Container Guard skipped its security checks to keep the editor responsive.`,
+      },
+    ],
+  };
+}
+
+/** Analyzes one file's text. Never throws: parse failures become problems. */
+export function analyze(text: string, options: AnalyzeOptions): Analysis {
+  const settings = options.settings ?? defaultSettings;
+  if (text.length > settings.maxFileSize) return oversized(options.kind, text, settings);
+  const context: RuleContext = { profile: settings.profile, buildTarget: options.buildTarget };
+  let model: ModelBase;
+  let findings: Finding[];
+  const problems: SyntaxProblem[] = [];
+  if (options.kind === 'dockerfile') {
+    const dockerfile: DockerfileModel = parseDockerfile(text);
+    findings = runRules(dockerfileRules, dockerfile, context, problems);
+    model = dockerfile;
+  } else {
+    const compose: ComposeModel = parseCompose(text);
+    findings = runRules(composeRules, compose, context, problems);
+    model = compose;
+  }
+  problems.unshift(...model.problems);
+
+  const suppressions = parseSuppressions(model, foreignIdIndex);
+  const diagnosed: Diagnosed[] = [];
+  for (const finding of findings) {
+    const meta = rulesById.get(finding.ruleId);
+    if (!meta) continue;
+    const severity = effectiveSeverity(meta, finding, settings);
+    if (severity === 'off' || isSuppressed(finding, model, suppressions)) continue;
+    diagnosed.push({ ...finding, severity, docsUrl: docsUrl(meta.id) });
+  }
+  diagnosed.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  return { kind: options.kind, model, findings: diagnosed, problems };
+}

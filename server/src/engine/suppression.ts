@@ -1,0 +1,154 @@
+// Suppression comments: ours, and other tools' pragmas mapped through the rules' equivalent ids.
+//   # container-guard ignore=CG-D021,CG-D030 -- reason      (the statement below)
+//   # container-guard global ignore=CG-D074                 (the whole file)
+//   # hadolint ignore=DL3002 / # hadolint global ignore=…, BuildKit # check=skip=…,
+//   # kics-scan ignore-line / disable=<uuid> / ignore, #checkov:skip=CKV_DOCKER_3
+import type { Finding, Fix, ModelBase, RuleMeta } from './types';
+
+/** `all` suppresses every rule. */
+type RuleSet = Set<string> | 'all';
+
+export interface Suppressions {
+  file: RuleSet;
+  /** Keyed by the line of the comment. */
+  byCommentLine: Map<number, RuleSet>;
+}
+
+const ours = /^#\s*container-guard\s+(global\s+)?ignore\s*=\s*(.*)$/i;
+const hadolint = /^#\s*hadolint\s+(global\s+)?ignore\s*=\s*(\S+)/i;
+const buildkitCheck = /^#\s*check\s*=\s*(.*)$/i;
+const kics = /^#\s*kics-scan\s+(ignore-line|ignore|disable\s*=\s*(\S+))\s*$/i;
+const checkov = /^#\s*checkov:skip\s*=\s*([A-Za-z0-9_]+)/i;
+
+/** Maps another tool's id (`DL3002`, `CKV_DOCKER_8`, a KICS UUID, `JSONArgsRecommended`) to our rule ids. */
+export function buildForeignIdIndex(rules: RuleMeta[]): Map<string, string[]> {
+  const index = new Map<string, string[]>();
+  for (const rule of rules) {
+    for (const equivalent of rule.equivalents) {
+      const token = equivalent.trim().split(/\s+/).pop()?.toUpperCase();
+      if (!token) continue;
+      const ids = index.get(token) ?? [];
+      if (!ids.includes(rule.id)) ids.push(rule.id);
+      index.set(token, ids);
+    }
+  }
+  return index;
+}
+
+function add(target: RuleSet, ids: Iterable<string>): RuleSet {
+  if (target === 'all') return target;
+  for (const id of ids) target.add(id);
+  return target;
+}
+
+function ourIds(list: string): string[] {
+  return list
+    .split(/\s+--/)[0]
+    .split(',')
+    .map((id) => id.trim().toUpperCase())
+    .filter((id) => id.length > 0);
+}
+
+function foreignIds(list: string, index: Map<string, string[]>): string[] {
+  return list
+    .split(',')
+    .flatMap((id) => index.get(id.trim().toUpperCase()) ?? []);
+}
+
+export function parseSuppressions(model: ModelBase, foreignIndex: Map<string, string[]>): Suppressions {
+  const { source } = model;
+  let file: RuleSet = new Set();
+  const byCommentLine = new Map<number, RuleSet>();
+  let inLeadingComments = true;
+  for (let line = 0; line < source.lineCount; line++) {
+    const text = source.lineText(line).replace(/^\uFEFF/, '').trim();
+    if (!text.startsWith('#')) {
+      if (text.length > 0) inLeadingComments = false;
+      continue;
+    }
+    let match: RegExpExecArray | null;
+    if ((match = ours.exec(text))) {
+      const ids = ourIds(match[2]);
+      if (match[1]) file = add(file, ids);
+      else byCommentLine.set(line, new Set(ids));
+    } else if ((match = hadolint.exec(text))) {
+      const ids = foreignIds(match[2], foreignIndex);
+      if (match[1]) file = add(file, ids);
+      else byCommentLine.set(line, new Set(ids));
+    } else if (inLeadingComments && (match = buildkitCheck.exec(text))) {
+      // BuildKit reads `# check=skip=A,B[;error=true]` only as a parser directive at the top.
+      const skip = /(?:^|;)\s*skip\s*=\s*([^;]*)/i.exec(match[1]);
+      if (skip) file = skip[1].trim().toLowerCase() === 'all' ? 'all' : add(file, foreignIds(skip[1], foreignIndex));
+    } else if ((match = kics.exec(text))) {
+      const verb = match[1].toLowerCase();
+      if (verb === 'ignore-line') byCommentLine.set(line, 'all');
+      else if (verb === 'ignore') file = 'all';
+      else file = add(file, foreignIds(match[2] ?? '', foreignIndex));
+    } else if ((match = checkov.exec(text))) {
+      // Checkov's Dockerfile checks judge the file as one resource, so its skip comment is file-wide.
+      file = add(file, foreignIds(match[1], foreignIndex));
+    }
+  }
+  return { file, byCommentLine };
+}
+
+function has(set: RuleSet | undefined, ruleId: string): boolean {
+  return set === 'all' || (set !== undefined && set.has(ruleId));
+}
+
+/** Whether a finding is suppressed file-wide or by a comment directly above its statement. */
+export function isSuppressed(finding: Finding, model: ModelBase, suppressions: Suppressions): boolean {
+  if (has(suppressions.file, finding.ruleId)) return true;
+  const statement = model.statementStart(finding.range.start.line);
+  for (let line = statement - 1; line >= 0; line--) {
+    const text = model.source.lineText(line).trim();
+    if (!text.startsWith('#')) break;
+    if (has(suppressions.byCommentLine.get(line), finding.ruleId)) return true;
+  }
+  return false;
+}
+
+/** "Ignore CG-xxxx for this line": a comment above the statement, or the id appended to ours there. */
+export function ignoreLineFix(model: ModelBase, finding: Finding): Fix {
+  const { source } = model;
+  const statement = model.statementStart(finding.range.start.line);
+  const above = statement - 1;
+  const title = `Ignore ${finding.ruleId} for this line`;
+  const existing = above >= 0 ? /^(\s*#\s*container-guard\s+ignore\s*=\s*[^\s-][^\s]*?)(\s+--.*)?$/i.exec(source.lineText(above)) : null;
+  if (existing) {
+    const end = { line: above, character: existing[1].length };
+    return { title, isPreferred: false, edits: [{ range: { start: end, end }, newText: `,${finding.ruleId}` }] };
+  }
+  const indent = source.indentOf(statement);
+  const start = { line: statement, character: 0 };
+  return {
+    title,
+    isPreferred: false,
+    edits: [{ range: { start, end: start }, newText: `${indent}# container-guard ignore=${finding.ruleId}${source.eol}` }],
+  };
+}
+
+/** "Ignore CG-xxxx in this file": a global comment at the top (after Dockerfile parser directives). */
+export function ignoreFileFix(model: ModelBase, ruleId: string): Fix {
+  const { source } = model;
+  let line = model.fileCommentLine;
+  let character = 0;
+  if (line >= source.lineCount) {
+    // Past the last line: append on a new line.
+    line = source.lineCount - 1;
+    character = source.lineText(line).length;
+    const at = { line, character };
+    return {
+      title: `Ignore ${ruleId} in this file`,
+      isPreferred: false,
+      edits: [{ range: { start: at, end: at }, newText: `${source.eol}# container-guard global ignore=${ruleId}${source.eol}` }],
+    };
+  }
+  if (line === 0 && source.text.startsWith('\uFEFF')) character = 1;
+  const at = { line, character };
+  return {
+    title: `Ignore ${ruleId} in this file`,
+    isPreferred: false,
+    edits: [{ range: { start: at, end: at }, newText: `# container-guard global ignore=${ruleId}${source.eol}` }],
+  };
+}

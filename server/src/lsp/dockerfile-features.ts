@@ -1,0 +1,115 @@
+// The standard Dockerfile editor features, delegated to dockerfile-language-service. Every call is
+// guarded: the library throws on some malformed input, and a request must never fail because of it.
+import { DockerfileLanguageServiceFactory, type DockerfileLanguageService } from 'dockerfile-language-service';
+import { DockerRegistryClient } from 'dockerfile-language-service/lib/dockerRegistryClient';
+import type { Connection, SemanticTokensLegend } from 'vscode-languageserver';
+import type { TextDocuments } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+
+/** The token legend, in the order dockerfile-language-service numbers its types and modifiers. */
+export const semanticTokensLegend: SemanticTokensLegend = {
+  tokenTypes: ['keyword', 'comment', 'parameter', 'property', 'namespace', 'class', 'macro', 'string', 'variable', 'operator', 'modifier'],
+  tokenModifiers: ['declaration', 'definition', 'deprecated'],
+};
+
+let registryAllowed = false;
+const originalGetTags = DockerRegistryClient.prototype.getTags;
+// Image-tag completion asks Docker Hub. No network unless the user opted in (containerGuard.registry.lookup).
+DockerRegistryClient.prototype.getTags = function (this: DockerRegistryClient, image: string, prefix?: string) {
+  return registryAllowed ? originalGetTags.call(this, image, prefix) : Promise.resolve([]);
+};
+
+export function allowRegistryLookups(allowed: boolean): void {
+  registryAllowed = allowed;
+}
+
+function guard<T>(fallback: T, compute: () => T): T {
+  try {
+    return compute() ?? fallback;
+  } catch {
+    return fallback;
+  }
+}
+
+async function guardAsync<T>(fallback: T, compute: () => T | PromiseLike<T>): Promise<T> {
+  try {
+    return (await compute()) ?? fallback;
+  } catch {
+    return fallback;
+  }
+}
+
+/** Registers every Dockerfile feature handler; documents of other kinds get empty answers. */
+export function registerDockerfileFeatures(
+  connection: Connection,
+  documents: TextDocuments<TextDocument>,
+  isDockerfile: (document: TextDocument) => boolean,
+): DockerfileLanguageService {
+  const service = DockerfileLanguageServiceFactory.createLanguageService();
+  const dockerfile = (uri: string): TextDocument | undefined => {
+    const document = documents.get(uri);
+    return document && isDockerfile(document) ? document : undefined;
+  };
+
+  connection.onCompletion((params) => {
+    const document = dockerfile(params.textDocument.uri);
+    return document ? guardAsync([], () => service.computeCompletionItems(document.getText(), params.position)) : [];
+  });
+  connection.onCompletionResolve((item) => guard(item, () => service.resolveCompletionItem(item)));
+  connection.onHover((params) => {
+    const document = dockerfile(params.textDocument.uri);
+    return document ? guard(null, () => service.computeHover(document.getText(), params.position)) : null;
+  });
+  connection.onSignatureHelp((params) => {
+    const document = dockerfile(params.textDocument.uri);
+    return document ? guard(null, () => service.computeSignatureHelp(document.getText(), params.position)) : null;
+  });
+  connection.onDocumentSymbol((params) => {
+    const document = dockerfile(params.textDocument.uri);
+    return document ? guard([], () => service.computeSymbols(params.textDocument, document.getText())) : [];
+  });
+  connection.onFoldingRanges((params) => {
+    const document = dockerfile(params.textDocument.uri);
+    return document ? guard([], () => service.computeFoldingRanges(document.getText())) : [];
+  });
+  connection.onDocumentHighlight((params) => {
+    const document = dockerfile(params.textDocument.uri);
+    return document ? guard([], () => service.computeHighlightRanges(document.getText(), params.position)) : [];
+  });
+  connection.onDefinition((params) => {
+    const document = dockerfile(params.textDocument.uri);
+    return document ? guard(null, () => service.computeDefinition(params.textDocument, document.getText(), params.position)) : null;
+  });
+  connection.onPrepareRename((params) => {
+    const document = dockerfile(params.textDocument.uri);
+    return document ? guard(null, () => service.prepareRename(document.getText(), params.position)) : null;
+  });
+  connection.onRenameRequest((params) => {
+    const document = dockerfile(params.textDocument.uri);
+    if (!document) return null;
+    const edits = guard([], () => service.computeRename(params.textDocument, document.getText(), params.position, params.newName));
+    return { changes: { [document.uri]: edits } };
+  });
+  connection.onDocumentLinks((params) => {
+    const document = dockerfile(params.textDocument.uri);
+    return document ? guard([], () => service.computeLinks(document.getText())) : [];
+  });
+  connection.onDocumentLinkResolve((link) => guard(link, () => service.resolveLink(link)));
+  connection.onDocumentFormatting((params) => {
+    const document = dockerfile(params.textDocument.uri);
+    return document ? guard([], () => service.format(document.getText(), params.options)) : [];
+  });
+  connection.onDocumentRangeFormatting((params) => {
+    const document = dockerfile(params.textDocument.uri);
+    return document ? guard([], () => service.formatRange(document.getText(), params.range, params.options)) : [];
+  });
+  connection.onDocumentOnTypeFormatting((params) => {
+    const document = dockerfile(params.textDocument.uri);
+    return document ? guard([], () => service.formatOnType(document.getText(), params.position, params.ch, params.options)) : [];
+  });
+  connection.languages.semanticTokens.on((params) => {
+    const document = dockerfile(params.textDocument.uri);
+    return document ? guard({ data: [] }, () => service.computeSemanticTokens(document.getText())) : { data: [] };
+  });
+  return service;
+}

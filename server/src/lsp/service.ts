@@ -1,0 +1,202 @@
+// The language server: a thin adapter between LSP and the engine. Documents in; diagnostics,
+// code actions, hardening edits and the standard Dockerfile features out.
+import {
+  CodeActionKind,
+  DidChangeConfigurationNotification,
+  TextDocumentSyncKind,
+  TextDocuments,
+  type CodeAction,
+  type Connection,
+  type InitializeParams,
+  type InitializeResult,
+  type WorkspaceEdit,
+} from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { analyze, type Analysis } from '../engine/engine';
+import { kindOfDocument } from '../engine/file-kind';
+import { fixAllEdits, fixUntilStable, minimalEdit } from '../engine/fix-all';
+import { normalizeSettings, type EngineSettings } from '../engine/settings';
+import type { FileKind } from '../engine/types';
+import { fixAllAction, fixAllKind, quickFixActions } from './code-actions';
+import { toDiagnostics } from './diagnostics';
+import { allowRegistryLookups, registerDockerfileFeatures, semanticTokensLegend } from './dockerfile-features';
+import { hardenEdit, listHardenings, type HardenParams, type ListHardeningsParams } from './hardening';
+
+export const fixAllCommand = 'containerGuard.applyFixAll';
+
+interface Analyzed {
+  version: number;
+  analysis: Analysis;
+  settings: EngineSettings;
+}
+
+export class ContainerGuardServer {
+  private readonly documents = new TextDocuments(TextDocument);
+  /** The last analysis of each open document, by URI. */
+  private readonly analyzed = new Map<string, Analyzed>();
+  /** Settings per document URI, fetched with workspace/configuration and dropped on change. */
+  private readonly settingsCache = new Map<string, Promise<EngineSettings>>();
+  private readonly pending = new Set<string>();
+  private pullConfiguration = false;
+  private pushedSettings: EngineSettings = normalizeSettings(null);
+
+  constructor(private readonly connection: Connection) {}
+
+  listen(): void {
+    const { connection, documents } = this;
+    connection.onInitialize((params) => this.initialize(params));
+    connection.onInitialized(() => {
+      if (this.pullConfiguration) {
+        void connection.client.register(DidChangeConfigurationNotification.type, { section: 'containerGuard' }).catch(() => undefined);
+      }
+    });
+    connection.onDidChangeConfiguration((change) => {
+      this.settingsCache.clear();
+      const section = (change.settings as { containerGuard?: unknown } | null | undefined)?.containerGuard;
+      if (!this.pullConfiguration) this.pushedSettings = normalizeSettings(section);
+      for (const document of documents.all()) this.schedule(document.uri);
+    });
+
+    documents.onDidOpen((event) => this.schedule(event.document.uri));
+    documents.onDidChangeContent((event) => this.schedule(event.document.uri));
+    documents.onDidClose((event) => {
+      const uri = event.document.uri;
+      this.analyzed.delete(uri);
+      this.settingsCache.delete(uri);
+      this.pending.delete(uri);
+      // Clear what we published; nothing more is sent for this URI until it is opened again.
+      void connection.sendDiagnostics({ uri, diagnostics: [] });
+    });
+
+    connection.onCodeAction((params) => this.codeActions(params));
+    connection.onExecuteCommand(async (params) => {
+      if (params.command !== fixAllCommand) return null;
+      const uri = typeof params.arguments?.[0] === 'string' ? params.arguments[0] : undefined;
+      const edit = uri ? this.fixAllWorkspaceEdit(uri) : undefined;
+      if (edit) await connection.workspace.applyEdit({ label: 'Fix all safe Container Guard problems', edit }).catch(() => undefined);
+      return null;
+    });
+    connection.onRequest('containerGuard/listHardenings', (params: ListHardeningsParams) => {
+      const entry = this.current(params?.textDocument?.uri);
+      return entry ? listHardenings(entry.analysis) : [];
+    });
+    connection.onRequest('containerGuard/harden', (params: HardenParams) => {
+      const uri = params?.textDocument?.uri;
+      const entry = this.current(uri);
+      const document = uri ? documents.get(uri) : undefined;
+      if (!entry || !document) return { changes: {} };
+      return hardenEdit(document, entry, params);
+    });
+
+    registerDockerfileFeatures(connection, documents, (document) => this.kindOf(document) === 'dockerfile');
+    documents.listen(connection);
+    connection.listen();
+  }
+
+  private initialize(params: InitializeParams): InitializeResult {
+    this.pullConfiguration = !!params.capabilities.workspace?.configuration;
+    const options = params.initializationOptions as { registryLookup?: unknown } | undefined;
+    allowRegistryLookups(options?.registryLookup === true);
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, fixAllKind], resolveProvider: false },
+        executeCommandProvider: { commands: [fixAllCommand] },
+        completionProvider: { triggerCharacters: ['=', ' ', '$', '-', ':'], resolveProvider: true },
+        hoverProvider: true,
+        signatureHelpProvider: { triggerCharacters: ['-', '[', ',', ' ', '='] },
+        documentSymbolProvider: true,
+        foldingRangeProvider: true,
+        documentHighlightProvider: true,
+        definitionProvider: true,
+        renameProvider: { prepareProvider: true },
+        documentLinkProvider: { resolveProvider: true },
+        documentFormattingProvider: true,
+        documentRangeFormattingProvider: true,
+        documentOnTypeFormattingProvider: { firstTriggerCharacter: '\\', moreTriggerCharacter: ['`'] },
+        semanticTokensProvider: { legend: semanticTokensLegend, full: true },
+      },
+      serverInfo: { name: 'container-guard' },
+    };
+  }
+
+  private kindOf(document: TextDocument): FileKind | undefined {
+    return kindOfDocument(document.uri, document.languageId);
+  }
+
+  private settingsFor(uri: string): Promise<EngineSettings> {
+    if (!this.pullConfiguration) return Promise.resolve(this.pushedSettings);
+    let settings = this.settingsCache.get(uri);
+    if (!settings) {
+      settings = this.connection.workspace
+        .getConfiguration({ scopeUri: uri, section: 'containerGuard' })
+        .then(normalizeSettings, () => normalizeSettings(null));
+      this.settingsCache.set(uri, settings);
+    }
+    return settings;
+  }
+
+  /** Analyzes the newest version soon; versions superseded meanwhile are never analyzed. */
+  private schedule(uri: string): void {
+    if (this.pending.has(uri)) return;
+    this.pending.add(uri);
+    setImmediate(() => void this.validate(uri));
+  }
+
+  private async validate(uri: string): Promise<void> {
+    const settings = await this.settingsFor(uri);
+    this.pending.delete(uri);
+    const document = this.documents.get(uri);
+    if (!document) return;
+    const kind = this.kindOf(document);
+    if (!kind) return;
+    const previous = this.analyzed.get(uri);
+    if (previous && previous.version > document.version) return;
+    let analysis: Analysis;
+    try {
+      analysis = analyze(document.getText(), { kind, settings });
+    } catch (error) {
+      // The engine guards its parsers; this is the last line of defence, never a crashed server.
+      this.connection.console.error(`Container Guard could not analyze ${uri}: ${error instanceof Error ? error.stack : String(error)}`);
+      return;
+    }
+    if (this.documents.get(uri) !== document) return;
+    this.analyzed.set(uri, { version: document.version, analysis, settings });
+    const diagnostics = toDiagnostics(analysis, uri, document.version, settings.maxFindings);
+    await this.connection.sendDiagnostics({ uri, version: document.version, diagnostics });
+  }
+
+  /** The analysis of the document's current version, when there is one. */
+  private current(uri: string | undefined): Analyzed | undefined {
+    if (typeof uri !== 'string') return undefined;
+    const document = this.documents.get(uri);
+    const entry = this.analyzed.get(uri);
+    return document && entry && entry.version === document.version ? entry : undefined;
+  }
+
+  private fixAllWorkspaceEdit(uri: string): WorkspaceEdit | undefined {
+    const entry = this.current(uri);
+    const document = this.documents.get(uri);
+    if (!entry || !document) return undefined;
+    if (fixAllEdits(entry.analysis).length === 0) return undefined;
+    const text = document.getText();
+    const fixed = fixUntilStable(text, (next) => analyze(next, { kind: entry.analysis.kind, settings: entry.settings }), (a) => a.findings, true);
+    const edit = minimalEdit(text, fixed);
+    return edit ? { changes: { [uri]: [edit] } } : undefined;
+  }
+
+  private codeActions(params: Parameters<Parameters<Connection['onCodeAction']>[0]>[0]): CodeAction[] {
+    const document = this.documents.get(params?.textDocument?.uri);
+    if (!document || !this.kindOf(document)) return [];
+    try {
+      const actions = quickFixActions(params, document);
+      const fixAllRequested = params.context.only?.some((kind) => fixAllKind.startsWith(kind)) ?? false;
+      const fixAll = fixAllRequested ? this.fixAllWorkspaceEdit(document.uri) : undefined;
+      const edits = fixAll?.changes?.[document.uri] ?? [];
+      return [...actions, ...fixAllAction(params, document.uri, edits)];
+    } catch (error) {
+      this.connection.console.error(`Container Guard code actions failed: ${error instanceof Error ? error.message : String(error)}`);
+      return [];
+    }
+  }
+}
