@@ -1,0 +1,290 @@
+// Protocol tests: the built server over a real LSP connection (stdio), as any client sees it.
+import { after, before, describe, test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { CodeAction, Diagnostic, Hover, InitializeResult, SemanticTokens, WorkspaceEdit } from 'vscode-languageserver-protocol/node';
+import { LspTestClient, codes, repoRoot } from './lsp-client';
+
+const exampleDockerfile = fs.readFileSync(path.join(repoRoot, 'examples', 'Dockerfile'), 'utf8');
+const exampleCompose = fs.readFileSync(path.join(repoRoot, 'examples', 'compose.yaml'), 'utf8');
+
+function finding(diagnostics: Diagnostic[], code: string): Diagnostic {
+  const found = diagnostics.find((d) => d.code === code);
+  assert.ok(found, `expected a ${code} diagnostic, got ${codes(diagnostics).join(', ')}`);
+  return found;
+}
+
+describe('language server over stdio', () => {
+  let client: LspTestClient;
+  before(async () => {
+    client = await LspTestClient.start();
+  });
+  after(async () => {
+    await client.stop();
+  });
+
+  test('initialize announces incremental sync, code actions, commands and Dockerfile features', async () => {
+    const probe = new LspTestClient();
+    try {
+      const result = (await probe.connection.sendRequest('initialize', { processId: null, rootUri: null, capabilities: {} })) as InitializeResult;
+      const caps = result.capabilities;
+      assert.deepEqual(caps.textDocumentSync, { openClose: true, change: 2 });
+      assert.deepEqual(caps.codeActionProvider, { codeActionKinds: ['quickfix', 'source.fixAll.container-guard'], resolveProvider: false });
+      assert.deepEqual(caps.executeCommandProvider, { commands: ['containerGuard.applyFixAll'] });
+      assert.equal(caps.hoverProvider, true);
+      assert.equal(caps.documentFormattingProvider, true);
+      assert.ok(caps.semanticTokensProvider && 'legend' in caps.semanticTokensProvider);
+      assert.equal(result.serverInfo?.name, 'container-guard');
+    } finally {
+      await probe.stop();
+    }
+  });
+
+  test('opening the example Dockerfile publishes its findings once, with source, code, docs link and data', async () => {
+    const uri = 'file:///work/example/Dockerfile';
+    const diagnostics = await client.open(uri, exampleDockerfile);
+    assert.deepEqual(codes(diagnostics), ['CG-D002', 'CG-D020', 'CG-D060', 'CG-D073']);
+    for (const diagnostic of diagnostics.filter((d) => d.source === 'container-guard')) {
+      assert.equal(diagnostic.codeDescription?.href, `https://github.com/container-guard/container-guard/blob/main/docs/rules/${diagnostic.code}.md`);
+      assert.equal((diagnostic.data as { ruleId: string }).ruleId, diagnostic.code);
+    }
+    // ADD is on line 9 (0-based 8); the finding covers exactly the keyword.
+    assert.deepEqual(finding(diagnostics, 'CG-D060').range, { start: { line: 8, character: 0 }, end: { line: 8, character: 3 } });
+    assert.equal(finding(diagnostics, 'CG-D060').severity, 2);
+    assert.equal(client.published.filter((p) => p.uri === uri).length, 1);
+    await client.close(uri);
+  });
+
+  test('a quick fix applied over the protocol removes its diagnostic; ignore and docs actions come with it', async () => {
+    const uri = 'file:///work/fix/Dockerfile';
+    const diagnostics = await client.open(uri, exampleDockerfile);
+    const add = finding(diagnostics, 'CG-D060');
+    const actions = await client.codeActions(uri, add.range, [add]);
+    assert.deepEqual(
+      actions.map((a) => a.title),
+      ['Replace ADD with COPY', 'Ignore CG-D060 for this line', 'Ignore CG-D060 in this file', 'Show documentation for CG-D060'],
+    );
+    assert.equal(actions[0].isPreferred, true);
+    assert.equal(actions[3].command?.command, 'containerGuard.showRuleDocumentation');
+    const after = await client.applyEdit(uri, actions[0].edit);
+    assert.match(client.text(uri), /^COPY server\.js package\.json \.\/$/m);
+    assert.ok(!codes(after).includes('CG-D060'));
+    // The ignore action silences the rule for that instruction only.
+    const cmd = finding(after, 'CG-D073');
+    const ignore = (await client.codeActions(uri, cmd.range, [cmd])).find((a) => a.title === 'Ignore CG-D073 for this line');
+    const ignored = await client.applyEdit(uri, ignore?.edit);
+    assert.match(client.text(uri), /# container-guard ignore=CG-D073\nCMD node server\.js/);
+    assert.ok(!codes(ignored).includes('CG-D073'));
+    await client.close(uri);
+  });
+
+  test('"Ignore in this file" adds a global comment that silences every finding of that rule', async () => {
+    const uri = 'file:///work/global/Dockerfile';
+    const text = 'FROM alpine:3.20\nADD a.txt /a\nADD b.txt /b\nUSER 10001\n';
+    const diagnostics = await client.open(uri, text);
+    assert.deepEqual(codes(diagnostics), ['CG-D060', 'CG-D060']);
+    const action = (await client.codeActions(uri, diagnostics[0].range, [diagnostics[0]])).find((a) => a.title === 'Ignore CG-D060 in this file');
+    const after = await client.applyEdit(uri, action?.edit);
+    assert.equal(client.text(uri), '# container-guard global ignore=CG-D060\n' + text);
+    assert.deepEqual(codes(after), []);
+    await client.close(uri);
+  });
+
+  test('stale or foreign data and unknown documents get empty answers, never errors', async () => {
+    const uri = 'file:///work/stale/Dockerfile';
+    const diagnostics = await client.open(uri, 'FROM alpine:3.20\nADD a /a\nUSER 1000\n');
+    const add = finding(diagnostics, 'CG-D060');
+    await client.change(uri, [{ range: { start: { line: 2, character: 0 }, end: { line: 2, character: 0 } }, text: '# edit\n' }]);
+    assert.deepEqual(await client.codeActions(uri, add.range, [add]), [], 'data of version 1 is stale at version 2');
+    const foreign = { ...add, data: { containerGuard: 1, uri, version: 2, ruleId: 'CG-D060', fixes: 'nope' } };
+    assert.deepEqual(await client.codeActions(uri, add.range, [foreign]), []);
+    assert.deepEqual(await client.codeActions('file:///never/opened/Dockerfile', add.range, [add]), []);
+    const hover = await client.connection.sendRequest('textDocument/hover', { textDocument: { uri: 'file:///never/Dockerfile' }, position: { line: 99, character: 99 } });
+    assert.equal(hover, null);
+    const past = await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 500, character: 3 } });
+    assert.equal(past, null);
+    // A change for a URI that was never opened is ignored; the server keeps answering.
+    await client.connection.sendNotification('textDocument/didChange', { textDocument: { uri: 'file:///ghost/Dockerfile', version: 5 }, contentChanges: [{ text: 'FROM x' }] });
+    assert.deepEqual(await client.connection.sendRequest('textDocument/documentSymbol', { textDocument: { uri: 'file:///ghost/Dockerfile' } }), []);
+    assert.ok(!client.published.some((p) => p.uri === 'file:///ghost/Dockerfile'));
+    await client.close(uri);
+  });
+
+  test('didClose clears diagnostics and nothing is published for the document afterwards', async () => {
+    const uri = 'file:///work/close/Dockerfile';
+    await client.open(uri, 'FROM alpine\n');
+    const from = client.published.length;
+    await client.close(uri);
+    const cleared = await client.diagnostics(uri, undefined, from);
+    assert.deepEqual(cleared, []);
+    await client.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: 9 }, contentChanges: [{ text: 'FROM x\n' }] });
+    // A request round-trip later, still nothing new for that URI.
+    await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 0 } });
+    assert.equal(client.published.slice(from).filter((p) => p.uri === uri).length, 1);
+  });
+
+  test('every change is followed by a publish for the newest version, and versions never go back', async () => {
+    const uri = 'file:///work/typing/Dockerfile';
+    await client.open(uri, '');
+    const typed = 'FROM alpine:3.20\nRUN echo hi\nUSER root\n';
+    let line = 0;
+    let character = 0;
+    for (const ch of typed) {
+      await client.change(uri, [{ range: { start: { line, character }, end: { line, character } }, text: ch }], false);
+      if (ch === '\n') {
+        line++;
+        character = 0;
+      } else character++;
+    }
+    const lastVersion = typed.length + 1;
+    const final = await client.diagnostics(uri, lastVersion);
+    assert.deepEqual(codes(final), ['CG-D021']);
+    const versions = client.published.filter((p) => p.uri === uri).map((p) => p.version ?? 0);
+    assert.deepEqual([...versions].sort((a, b) => a - b), versions, 'versions are non-decreasing');
+    await client.close(uri);
+  });
+
+  test('Compose files are analyzed under the dockercompose id and as yaml with a Compose name; other YAML never', async () => {
+    const compose = await client.open('file:///work/app/compose.yaml', exampleCompose, 'dockercompose');
+    for (const code of ['CG-C020', 'CG-C023', 'CG-C040', 'CG-C041', 'CG-C043', 'CG-C070']) assert.ok(codes(compose).includes(code), code);
+    const asYaml = await client.open('file:///work/app/docker-compose.override.yml', 'services:\n  web:\n    privileged: true\n', 'yaml');
+    assert.ok(codes(asYaml).includes('CG-C070'));
+    await client.connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: 'file:///work/app/config.yaml', languageId: 'yaml', version: 1, text: 'services:\n  web:\n    privileged: true\n' },
+    });
+    await client.connection.sendRequest('textDocument/hover', { textDocument: { uri: 'file:///work/app/config.yaml' }, position: { line: 0, character: 0 } });
+    assert.ok(!client.published.some((p) => p.uri === 'file:///work/app/config.yaml'));
+  });
+
+  test('source.fixAll returns one edit applying every safe fix; the command sends workspace/applyEdit', async () => {
+    const uri = 'file:///work/fixall/compose.yaml';
+    const text = 'services:\n  web:\n    image: nginx:1.27\n    privileged: true\n    ports:\n      - "8080:80"\n';
+    const diagnostics = await client.open(uri, text, 'dockercompose');
+    const none = await client.codeActions(uri, diagnostics[0].range, diagnostics, ['quickfix']);
+    assert.ok(!none.some((a) => a.kind === 'source.fixAll.container-guard'));
+    const [fixAll] = await client.codeActions(uri, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, [], ['source.fixAll']);
+    assert.equal(fixAll.kind, 'source.fixAll.container-guard');
+    const after = await client.applyEdit(uri, fixAll.edit);
+    assert.deepEqual(codes(after), [], client.text(uri));
+    assert.doesNotMatch(client.text(uri), /privileged/);
+    assert.match(client.text(uri), /- "127\.0\.0\.1:8080:80"/);
+
+    const other = 'file:///work/fixall2/Dockerfile';
+    await client.open(other, 'FROM alpine:3.20\nADD a /a\nUSER 1000\n');
+    const before = client.appliedEdits.length;
+    await client.connection.sendRequest('workspace/executeCommand', { command: 'containerGuard.applyFixAll', arguments: [other] });
+    const edit = await client.until(() => client.appliedEdits[before], 'workspace/applyEdit');
+    assert.deepEqual(edit.changes?.[other], [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 3 } }, newText: 'COPY' }]);
+  });
+
+  test('hardening requests list fixable measures and return one edit that clears them', async () => {
+    const uri = 'file:///work/harden/compose.yaml';
+    await client.open(uri, 'services:\n  api:\n    image: nginx:1.27\n    privileged: true\n', 'dockercompose');
+    const measures = (await client.connection.sendRequest('containerGuard/listHardenings', { textDocument: { uri } })) as { id: string; ruleIds: string[]; recommended: boolean }[];
+    assert.deepEqual(measures.map((m) => m.id).sort(), ['CG-C020', 'CG-C023', 'CG-C070']);
+    const edit = (await client.connection.sendRequest('containerGuard/harden', { textDocument: { uri }, measureIds: ['CG-C020', 'CG-C070'] })) as WorkspaceEdit;
+    const after = await client.applyEdit(uri, edit);
+    assert.deepEqual(codes(after), ['CG-C023']);
+    assert.deepEqual(await client.connection.sendRequest('containerGuard/listHardenings', { textDocument: { uri: 'file:///nope' } }), []);
+  });
+
+  test('settings come from workspace/configuration and are re-read on didChangeConfiguration', async () => {
+    const uri = 'file:///work/settings/Dockerfile';
+    const before = await client.open(uri, 'FROM alpine:3.20\nADD a /a\nUSER 1000\n');
+    assert.equal(finding(before, 'CG-D060').severity, 2);
+    client.settings = { rules: { 'CG-D060': 'error' } };
+    let from = client.published.length;
+    await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    assert.equal(finding(await client.diagnostics(uri, 1, from), 'CG-D060').severity, 1);
+    client.settings = { rules: { 'CG-D060': 'off' } };
+    from = client.published.length;
+    await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    assert.deepEqual(codes(await client.diagnostics(uri, 1, from)), []);
+    client.settings = null;
+    from = client.published.length;
+    await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    assert.deepEqual(codes(await client.diagnostics(uri, 1, from)), ['CG-D060']);
+    await client.close(uri);
+  });
+
+  test('Dockerfile editor features answer: hover, completion, symbols, folding, semantic tokens, formatting', async () => {
+    const uri = 'file:///work/features/Dockerfile';
+    await client.open(uri, 'FROM alpine:3.20 AS base\nRUN echo a \\\n  && echo b\nUSER 10001\n');
+    const hover = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 1 } })) as Hover;
+    assert.match(JSON.stringify(hover.contents), /base image/i, 'hover explains FROM');
+    const completion = (await client.connection.sendRequest('textDocument/completion', { textDocument: { uri }, position: { line: 4, character: 0 } })) as { label: string }[];
+    assert.ok(completion.some((item) => item.label === 'HEALTHCHECK'));
+    const symbols = (await client.connection.sendRequest('textDocument/documentSymbol', { textDocument: { uri } })) as { name: string }[];
+    assert.deepEqual(symbols.map((s) => s.name), ['FROM', 'RUN', 'USER']);
+    const tokens = (await client.connection.sendRequest('textDocument/semanticTokens/full', { textDocument: { uri } })) as SemanticTokens;
+    assert.ok(tokens.data.length > 0);
+    const formatted = (await client.connection.sendRequest('textDocument/formatting', { textDocument: { uri }, options: { tabSize: 4, insertSpaces: true } })) as unknown[];
+    assert.ok(Array.isArray(formatted));
+    await client.close(uri);
+  });
+});
+
+describe('bad input never crashes the server', () => {
+  let client: LspTestClient;
+  before(async () => {
+    client = await LspTestClient.start();
+  });
+  after(async () => {
+    await client.stop();
+  });
+
+  const cases: [string, string, string][] = [
+    ['empty Dockerfile', 'Dockerfile', ''],
+    ['empty Compose file', 'compose.yaml', ''],
+    ['binary junk', 'Dockerfile', Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256)).toString('latin1')],
+    ['binary junk as Compose', 'compose.yaml', '\u0000\u0001\u0002{[&*!%@`' + '\u00ff'.repeat(100)],
+    ['half-typed instructions', 'Dockerfile', 'FROM\nRUN\nUSER\nCMD [\nADD\nCOPY --from=\nARG\nENV A\n'],
+    ['CRLF, BOM and tabs', 'Dockerfile', '\uFEFFFROM alpine:3.20\r\n\tRUN echo a\r\n\tADD a /a\r\n'],
+    ['lone CR line endings', 'Dockerfile', 'FROM alpine\rRUN <<EOF\recho\rEOF\r'],
+    ['a variable before any FROM', 'Dockerfile', ' - $G\nFROM alpine\n'],
+    ['tabs in YAML', 'compose.yaml', 'services:\n\tweb:\n\t\tprivileged: true\n'],
+    ['a YAML alias bomb', 'compose.yaml', aliasBomb()],
+    ['an unclosed flow collection', 'compose.yaml', 'services: ' + '['.repeat(20000)],
+    ['Windows paths', 'compose.yaml', 'services:\n  web:\n    image: app:1\n    volumes:\n      - C:\\data:/data\n      - \\\\.\\pipe\\docker_engine:\\\\.\\pipe\\docker_engine\n'],
+  ];
+  for (const [name, file, text] of cases) {
+    test(name, async () => {
+      const uri = `file:///bad/${encodeURIComponent(name)}/${file}`;
+      const diagnostics = await client.open(uri, text, file === 'Dockerfile' ? 'dockerfile' : 'dockercompose');
+      assert.ok(Array.isArray(diagnostics));
+      const actions = await client.codeActions(uri, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, diagnostics, ['source.fixAll']);
+      assert.ok(Array.isArray(actions));
+      await client.close(uri);
+    });
+  }
+
+  test('a 5 MB file gets one clear note and the server keeps serving', async () => {
+    const line = 'RUN echo "padding padding padding padding padding padding padding padding"\n';
+    const big = 'FROM alpine\n' + line.repeat(Math.ceil((5 * 1024 * 1024) / line.length));
+    const started = Date.now();
+    const diagnostics = await client.open('file:///bad/big/Dockerfile', big);
+    assert.ok(Date.now() - started < 5000);
+    assert.equal(diagnostics.length, 1);
+    assert.match(String(diagnostics[0].message), /over the 1024 KB analysis limit/);
+    const small = await client.open('file:///bad/after-big/Dockerfile', 'FROM alpine:3.20\nADD a /a\nUSER 1\n');
+    assert.deepEqual(codes(small), ['CG-D060']);
+  });
+
+  test('the server process is still alive after all of it', () => {
+    assert.equal(client.process.exitCode, null);
+    assert.doesNotMatch(client.stderr, /Error|Unhandled/);
+  });
+});
+
+function aliasBomb(): string {
+  let text = 'x-a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n';
+  let previous = 'a';
+  for (const name of ['b', 'c', 'd', 'e', 'f', 'g', 'h', 'i']) {
+    text += `x-${name}: &${name} [${Array(9).fill(`*${previous}`).join(',')}]\n`;
+    previous = name;
+  }
+  return text + `services:\n  web:\n    image: app:1\n    environment: *${previous}\n    <<: *${previous}\n`;
+}
+
+export type { CodeAction };
