@@ -10,6 +10,8 @@ const documentSelector = [
   { language: 'dockerfile' },
   { language: 'dockercompose' },
   { language: 'yaml', pattern: composePattern },
+  // Project configuration: the server reports a malformed file on the file itself.
+  { pattern: '**/{.container-guard,.hadolint}.{yaml,yml}' },
 ];
 const workspaceFilesGlob = '**/{Dockerfile,Containerfile,*.dockerfile,*.containerfile,Dockerfile.*,Containerfile.*,compose.yaml,compose.yml,docker-compose.yaml,docker-compose.yml,compose.*.yaml,compose.*.yml,docker-compose.*.yaml,docker-compose.*.yml}';
 const maxScannedFiles = 500;
@@ -32,7 +34,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Contai
     documentSelector,
     outputChannel,
     revealOutputChannelOn: RevealOutputChannelOn.Never,
-    synchronize: { configurationSection: 'containerGuard' },
+    synchronize: {
+      configurationSection: 'containerGuard',
+      fileEvents: vscode.workspace.createFileSystemWatcher('**/{.container-guard,.hadolint}.{yaml,yml}'),
+    },
     initializationOptions: { registryLookup: registryLookupAllowed() },
   };
   client = new LanguageClient('containerGuard', 'Container Guard', serverOptions, clientOptions);

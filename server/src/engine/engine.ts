@@ -17,7 +17,8 @@ export function docsUrl(ruleId: string): string {
 
 export const allRules: RuleMeta[] = [...dockerfileRules, ...composeRules].map((rule) => rule.meta);
 const rulesById = new Map<string, RuleMeta>(allRules.map((meta) => [meta.id, meta]));
-const foreignIdIndex = buildForeignIdIndex(allRules);
+/** Other tools' rule ids (DL3002, CKV_DOCKER_8, …) → ours, for pragmas and `.hadolint.yaml`. */
+export const foreignIdIndex = buildForeignIdIndex(allRules);
 
 export function ruleMeta(ruleId: string): RuleMeta | undefined {
   return rulesById.get(ruleId);

@@ -2,18 +2,24 @@
 // code actions, hardening edits and the standard Dockerfile features out.
 import {
   CodeActionKind,
+  DiagnosticSeverity,
   DidChangeConfigurationNotification,
   TextDocumentSyncKind,
   TextDocuments,
   type CodeAction,
   type Connection,
+  type Diagnostic,
   type InitializeParams,
   type InitializeResult,
   type WorkspaceEdit,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyze, type Analysis } from '../engine/engine';
-import { kindOfDocument } from '../engine/file-kind';
+import * as path from 'node:path';
+import { URI } from 'vscode-uri';
+import { parseContainerGuardConfig, parseHadolintConfig, configFileNames, hadolintFileNames } from '../engine/config';
+import { isIgnoredPath, resolveConfig, withFileConfig } from '../engine/config-files';
+import { analyze, foreignIdIndex, type Analysis } from '../engine/engine';
+import { baseName, kindOfDocument } from '../engine/file-kind';
 import { fixAllEdits, fixUntilStable, minimalEdit } from '../engine/fix-all';
 import { normalizeSettings, type EngineSettings } from '../engine/settings';
 import type { FileKind } from '../engine/types';
@@ -24,18 +30,40 @@ import { hardenEdit, listHardenings, type HardenParams, type ListHardeningsParam
 
 export const fixAllCommand = 'containerGuard.applyFixAll';
 
+/** What applies to one document: settings with its project config, and whether it is ignored. */
+interface DocumentContext {
+  settings: EngineSettings;
+  ignored: boolean;
+  configProblems: Diagnostic[];
+}
+
 interface Analyzed {
   version: number;
   analysis: Analysis;
   settings: EngineSettings;
 }
 
+function fsPath(uri: string): string | undefined {
+  try {
+    const parsed = URI.parse(uri);
+    return parsed.scheme === 'file' ? parsed.fsPath : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isInside(file: string, dir: string): boolean {
+  const relative = path.relative(dir, file);
+  return !relative.startsWith('..') && !path.isAbsolute(relative);
+}
+
 export class ContainerGuardServer {
   private readonly documents = new TextDocuments(TextDocument);
   /** The last analysis of each open document, by URI. */
   private readonly analyzed = new Map<string, Analyzed>();
-  /** Settings per document URI, fetched with workspace/configuration and dropped on change. */
-  private readonly settingsCache = new Map<string, Promise<EngineSettings>>();
+  /** Settings per document URI (workspace/configuration + config files), dropped on change. */
+  private readonly contextCache = new Map<string, Promise<DocumentContext>>();
+  private workspaceRoots: string[] = [];
   private readonly pending = new Set<string>();
   private pullConfiguration = false;
   private pushedSettings: EngineSettings = normalizeSettings(null);
@@ -51,18 +79,22 @@ export class ContainerGuardServer {
       }
     });
     connection.onDidChangeConfiguration((change) => {
-      this.settingsCache.clear();
+      this.contextCache.clear();
       const section = (change.settings as { containerGuard?: unknown } | null | undefined)?.containerGuard;
       if (!this.pullConfiguration) this.pushedSettings = normalizeSettings(section);
       for (const document of documents.all()) this.schedule(document.uri);
     });
 
+    connection.onDidChangeWatchedFiles(() => this.configChanged());
+    documents.onDidSave((event) => {
+      if (this.isConfigFile(event.document.uri)) this.configChanged();
+    });
     documents.onDidOpen((event) => this.schedule(event.document.uri));
     documents.onDidChangeContent((event) => this.schedule(event.document.uri));
     documents.onDidClose((event) => {
       const uri = event.document.uri;
       this.analyzed.delete(uri);
-      this.settingsCache.delete(uri);
+      this.contextCache.delete(uri);
       this.pending.delete(uri);
       // Clear what we published; nothing more is sent for this URI until it is opened again.
       void connection.sendDiagnostics({ uri, diagnostics: [] });
@@ -95,6 +127,8 @@ export class ContainerGuardServer {
 
   private initialize(params: InitializeParams): InitializeResult {
     this.pullConfiguration = !!params.capabilities.workspace?.configuration;
+    const roots = params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []);
+    this.workspaceRoots = roots.map(fsPath).filter((root): root is string => root !== undefined);
     const options = params.initializationOptions as { registryLookup?: unknown } | undefined;
     allowRegistryLookups(options?.registryLookup === true);
     return {
@@ -124,16 +158,42 @@ export class ContainerGuardServer {
     return kindOfDocument(document.uri, document.languageId);
   }
 
-  private settingsFor(uri: string): Promise<EngineSettings> {
-    if (!this.pullConfiguration) return Promise.resolve(this.pushedSettings);
-    let settings = this.settingsCache.get(uri);
-    if (!settings) {
-      settings = this.connection.workspace
-        .getConfiguration({ scopeUri: uri, section: 'containerGuard' })
-        .then(normalizeSettings, () => normalizeSettings(null));
-      this.settingsCache.set(uri, settings);
+  private isConfigFile(uri: string): boolean {
+    const name = baseName(uri);
+    return configFileNames.includes(name) || hadolintFileNames.includes(name);
+  }
+
+  private configChanged(): void {
+    this.contextCache.clear();
+    for (const document of this.documents.all()) this.schedule(document.uri);
+  }
+
+  /** Settings and project config of a document; computed once, not on every keystroke. */
+  private contextFor(uri: string): Promise<DocumentContext> {
+    let context = this.contextCache.get(uri);
+    if (!context) {
+      const editorSettings = this.pullConfiguration
+        ? this.connection.workspace.getConfiguration({ scopeUri: uri, section: 'containerGuard' }).then(normalizeSettings, () => normalizeSettings(null))
+        : Promise.resolve(this.pushedSettings);
+      context = editorSettings.then((settings) => this.withProjectConfig(uri, settings));
+      this.contextCache.set(uri, context);
     }
-    return settings;
+    return context;
+  }
+
+  private withProjectConfig(uri: string, settings: EngineSettings): DocumentContext {
+    const file = fsPath(uri);
+    if (!file) return { settings, ignored: false, configProblems: [] };
+    const root = this.workspaceRoots.filter((candidate) => isInside(file, candidate)).sort((a, b) => b.length - a.length)[0];
+    const resolved = resolveConfig(file, foreignIdIndex, root);
+    const configProblems: Diagnostic[] = resolved.problems.map(({ file: configFile, problem }) => ({
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      severity: DiagnosticSeverity.Warning,
+      source: problem.source,
+      message: `${path.basename(configFile)}: ${problem.message}`,
+      relatedInformation: [{ location: { uri: URI.file(configFile).toString(), range: problem.range }, message: problem.message }],
+    }));
+    return { settings: withFileConfig(settings, resolved.config), ignored: isIgnoredPath(file, resolved), configProblems };
   }
 
   /** Analyzes the newest version soon; versions superseded meanwhile are never analyzed. */
@@ -144,12 +204,18 @@ export class ContainerGuardServer {
   }
 
   private async validate(uri: string): Promise<void> {
-    const settings = await this.settingsFor(uri);
+    const context = await this.contextFor(uri);
+    const { settings } = context;
     this.pending.delete(uri);
     const document = this.documents.get(uri);
     if (!document) return;
+    if (this.isConfigFile(uri)) return this.validateConfigFile(document);
     const kind = this.kindOf(document);
     if (!kind) return;
+    if (context.ignored) {
+      await this.connection.sendDiagnostics({ uri, version: document.version, diagnostics: [] });
+      return;
+    }
     const previous = this.analyzed.get(uri);
     if (previous && previous.version > document.version) return;
     let analysis: Analysis;
@@ -162,8 +228,18 @@ export class ContainerGuardServer {
     }
     if (this.documents.get(uri) !== document) return;
     this.analyzed.set(uri, { version: document.version, analysis, settings });
-    const diagnostics = toDiagnostics(analysis, uri, document.version, settings.maxFindings);
+    const diagnostics = [...context.configProblems, ...toDiagnostics(analysis, uri, document.version, settings.maxFindings)];
     await this.connection.sendDiagnostics({ uri, version: document.version, diagnostics });
+  }
+
+  /** An open `.container-guard.yaml` / `.hadolint.yaml` gets its own problem, if any. */
+  private async validateConfigFile(document: TextDocument): Promise<void> {
+    const text = document.getText();
+    const parsed = configFileNames.includes(baseName(document.uri)) ? parseContainerGuardConfig(text) : parseHadolintConfig(text, foreignIdIndex);
+    const diagnostics: Diagnostic[] = parsed.problem
+      ? [{ range: parsed.problem.range, severity: DiagnosticSeverity.Error, source: parsed.problem.source, message: parsed.problem.message }]
+      : [];
+    await this.connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics });
   }
 
   /** The analysis of the document's current version, when there is one. */
