@@ -15,6 +15,7 @@ const common = {
 await Promise.all([
   esbuild.build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
   esbuild.build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' }),
+  esbuild.build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
   // mocha is bundled in, so the extension folder needs no node_modules inside the extension host.
   esbuild.build({ ...common, entryPoints: ['test/extension/suite.ts'], outfile: 'dist/test/suite.js', external: ['vscode'], logLevel: 'error' }),
 ]);
