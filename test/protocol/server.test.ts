@@ -212,7 +212,7 @@ describe('language server over stdio', () => {
     const uri = 'file:///work/features/Dockerfile';
     await client.open(uri, 'FROM alpine:3.20 AS base\nRUN echo a \\\n  && echo b\nUSER 10001\n');
     const hover = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 1 } })) as Hover;
-    assert.match(JSON.stringify(hover.contents), /base image/i, 'hover explains FROM');
+    assert.match(JSON.stringify(hover.contents), /Set the `baseImage` to use for subsequent instructions/, 'hover explains FROM');
     const completion = (await client.connection.sendRequest('textDocument/completion', { textDocument: { uri }, position: { line: 4, character: 0 } })) as { label: string }[];
     assert.ok(completion.some((item) => item.label === 'HEALTHCHECK'));
     const symbols = (await client.connection.sendRequest('textDocument/documentSymbol', { textDocument: { uri } })) as { name: string }[];
