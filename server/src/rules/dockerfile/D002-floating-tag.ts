@@ -1,0 +1,64 @@
+// CG-D002: FROM image with a floating/channel tag (`latest`, `stable`, `lts-alpine` …) and no digest.
+import type { Range } from 'vscode-languageserver-types';
+import type { DockerfileModel } from '../../engine/dockerfile/model';
+import type { Finding, Rule } from '../../engine/types';
+import { relatedToDeclarations } from './helpers';
+
+/** The catalogue's default list of channel tags. */
+export const FLOATING_TAGS = ['latest', 'stable', 'edge', 'nightly', 'dev', 'beta', 'canary', 'lts', 'current', 'rolling', 'mainline'];
+
+/** A listed word, or a listed word followed by `-` (`lts-alpine`, `stable-slim`). */
+export function isFloatingTag(tag: string, words: readonly string[] = FLOATING_TAGS): boolean {
+  const lower = tag.toLowerCase();
+  return words.some((word) => lower === word || lower.startsWith(`${word}-`));
+}
+
+export const rule: Rule<DockerfileModel> = {
+  meta: {
+    id: 'CG-D002',
+    title: 'Base image uses a floating tag',
+    description:
+      'A FROM tag such as `latest`, `stable` or `lts-alpine` is a moving channel: every build can get a different image. Pin a version tag, ideally with a digest.',
+    kind: 'dockerfile',
+    severity: 'warning',
+    equivalents: [
+      'hadolint DL3007',
+      'Trivy DS-0001',
+      'CKV_DOCKER_7',
+      'KICS f45ea400-6bbe-4501-9fc7-1c3d75c32067',
+      'Semgrep dockerfile.best-practice.avoid-latest-version',
+      'Dockle DKL-DI-0006',
+    ],
+    fixable: false,
+  },
+  check(model) {
+    const findings: Finding[] = [];
+    for (const stage of model.stages) {
+      const image = stage.image;
+      if (!image.range || !image.ref || image.resolved === null) continue;
+      if (image.isScratch || image.stageRef || image.resolved.includes('$')) continue;
+      const ref = image.ref;
+      if (ref.digest !== null || ref.tag === null || !isFloatingTag(ref.tag)) continue;
+      let range: Range = image.range;
+      // A literal token on one line: point at the tag itself.
+      if (!image.hasVariables && image.range.start.line === image.range.end.line && image.text === image.resolved) {
+        const start = image.range.start.character + ref.tagStart;
+        range = {
+          start: { line: image.range.start.line, character: start },
+          end: { line: image.range.start.line, character: start + ref.tag.length },
+        };
+      }
+      findings.push({
+        ruleId: 'CG-D002',
+        message: `Base image tag '${ref.tag}' is a floating tag: '${image.resolved}' can be a different image on every build. Pin a version tag (and a digest).`,
+        range,
+        related:
+          image.usedArgs.length > 0
+            ? relatedToDeclarations(image.usedArgs, (d) => `'${image.resolved}' comes from the default of ARG ${d.name}; pin the tag here.`)
+            : undefined,
+        fixes: [],
+      });
+    }
+    return findings;
+  },
+};

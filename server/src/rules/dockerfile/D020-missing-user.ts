@@ -1,0 +1,53 @@
+// CG-D020: the shipped stage (and the stages it builds on) never sets USER, so the container
+// runs as the base image's user, which is root unless the image is known to set another.
+import type { DockerfileModel } from '../../engine/dockerfile/model';
+import type { Rule } from '../../engine/types';
+import { createUserFix, stageLabel, userInsertionEdit } from './helpers';
+
+export const rule: Rule<DockerfileModel> = {
+  meta: {
+    id: 'CG-D020',
+    title: 'Image runs as root: no USER',
+    description:
+      'The stage that ships (and the stages it builds on) never sets USER, so the container runs as root. Create an unprivileged user and switch to it.',
+    kind: 'dockerfile',
+    severity: 'warning',
+    strictSeverity: 'error',
+    equivalents: [
+      'Trivy DS-0002',
+      'CKV_DOCKER_3',
+      'KICS fd54f200-402c-4333-a5a4-36ef6709af2f',
+      'Semgrep dockerfile.security.missing-user',
+      'Semgrep dockerfile.security.missing-user-entrypoint',
+      'CIS 4.1',
+      'Dockle CIS-DI-0001',
+    ],
+    fixable: true,
+  },
+  check(model, context) {
+    const stage = model.shippedStage(context.buildTarget);
+    // Nothing to say while the FROM of the chain is still being typed.
+    if (!stage || model.chainOf(stage)[0].image.text === null) return [];
+    // Any USER in the chain, or a base image known to run as a non-root user, satisfies this rule
+    // (a root USER is CG-D021's business).
+    if (model.effectiveUser(stage)) return [];
+    const base = model.baseImage(stage);
+    const fix = createUserFix(base);
+    const where = model.chainOf(stage).length > 1 ? `stage ${stageLabel(stage)} or the stages it builds on` : `stage ${stageLabel(stage)}`;
+    const what = base.family === 'scratch' ? 'FROM scratch has no users: it runs as uid 0' : 'the container runs as root';
+    return [
+      {
+        ruleId: 'CG-D020',
+        message: `No USER is set in ${where}, so ${what}. Switch to an unprivileged user.`,
+        range: stage.image.range ?? stage.from.keywordRange,
+        fixes: [
+          {
+            title: fix.title,
+            edits: [userInsertionEdit(model, stage, null, fix.lines)],
+            isPreferred: fix.isPreferred,
+          },
+        ],
+      },
+    ];
+  },
+};
