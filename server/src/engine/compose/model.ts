@@ -1,10 +1,390 @@
-// STUB — replaced by the Compose model (YAML AST, services, anchors and merge keys).
+// The Compose file model: a `yaml` AST (never converted to JS), services with resolved mapping views
+// (aliases and `<<` merge keys followed within a budget), scalars with their interpolated values, and
+// what the generic engine needs (problems, statement starts for ignore comments).
+import { isAlias, isMap, isScalar, isSeq, parseAllDocuments } from 'yaml';
+import type { Document } from 'yaml';
+import type { Range } from 'vscode-languageserver-types';
 import { SourceText } from '../text';
-import type { ModelBase } from '../types';
+import type { ModelBase, SyntaxProblem } from '../types';
+import { detectStyle, type YamlStyle } from './edits';
+import { booleanOf, interpolate, type Interpolated } from './interpolate';
+import { LIMITS, MapView, Resolver, contentEnd, keyString, nodeStart, seqDashOffset } from './yaml-ast';
+import type { MapEntry, Node, Pair, Scalar, ViaStep, YAMLMap, YAMLSeq } from './yaml-ast';
 
-export interface ComposeModel extends ModelBase {}
+export { MapView };
+export type { MapEntry, ViaStep, YamlStyle };
+
+export const YAML_PROBLEM_SOURCE = 'container-guard-yaml';
+/** At most this many YAML problems are reported per file (a final Info says how many were left out). */
+export const MAX_PROBLEMS = 100;
+
+/** A scalar with its string form, interpolated value and boolean reading. */
+export interface ScalarInfo {
+  node: Scalar;
+  /** Strings as parsed; other scalars as written (`80`, `true`, `0o755`); '' for null. */
+  text: string;
+  /** `text` after Compose interpolation (unknown variables stay unknown; defaults are substituted). */
+  interpolated: Interpolated;
+  /** YAML booleans, or strings that read "true"/"false" (any case) after interpolation; else undefined. */
+  boolean: boolean | undefined;
+  isNull: boolean;
+  /** `"` or `'` for quoted scalars, '' for plain ones, undefined for block scalars. */
+  quote: '"' | "'" | '' | undefined;
+  /** Whether the characters inside the quotes are exactly `text`, so offsets into `text` map to the file. */
+  verbatim: boolean;
+  /** Whether the scalar is a YAML number or boolean rather than a string. */
+  nonString: boolean;
+}
+
+/** One item of a (resolved) sequence, with how it reached the service. */
+export interface SequenceItem {
+  /** The item with an alias followed. */
+  node: Node | null;
+  /** The item as written. */
+  raw: Node | null;
+  index: number;
+  /** The sequence that physically contains the item. */
+  seq: YAMLSeq;
+  via: ViaStep[];
+}
+
+export interface ComposeService {
+  name: string;
+  /** Index of the YAML document (usually 0). */
+  document: number;
+  keyNode: Scalar;
+  keyRange: Range;
+  /** The service's entry in the (resolved) `services` mapping. */
+  entry: MapEntry;
+  /** The service's mapping (alias followed); undefined when the value is not a mapping. */
+  node: YAMLMap | undefined;
+  /** The mapping written under the service key itself: where fixes for this service insert keys. */
+  ownMap: YAMLMap | undefined;
+  /** Resolved keys (own keys, then merged ones); undefined when the value is not a mapping. */
+  view: MapView | undefined;
+}
+
+/** A named entry of a top-level section (`volumes`, `networks`, `secrets`, `configs`). */
+export interface TopLevelItem {
+  name: string;
+  document: number;
+  keyNode: Scalar;
+  keyRange: Range;
+  entry: MapEntry;
+  view: MapView | undefined;
+}
+
+export interface ComposeDocument {
+  index: number;
+  doc: Document;
+  /** Resolved top-level mapping; undefined when the document is not a mapping. */
+  root: MapView | undefined;
+  resolver: Resolver;
+  /** Offsets covered by the document. */
+  start: number;
+  end: number;
+}
+
+export interface ComposeModel extends ModelBase {
+  documents: ComposeDocument[];
+  /** Every service of every document, `x-*` keys excluded, in file order. */
+  services: ComposeService[];
+  /** Top-level `volumes:` entries. */
+  volumes: TopLevelItem[];
+  /** Entries of any top-level section (`networks`, `secrets`, `configs`, `volumes`). */
+  topLevel(section: string): TopLevelItem[];
+  /** Indentation habits of the file, for inserted text. */
+  style: YamlStyle;
+  /** The node with an alias followed (null for an unknown anchor). */
+  deref(node: Node | null | undefined): Node | null;
+  /** The resolved view of a value that is (or aliases) a mapping. */
+  viewOf(value: Node | null | undefined, via?: ViaStep[]): MapView | undefined;
+  /** The items of a value that is (or aliases) a sequence; items that are aliases are followed. */
+  items(value: Node | null | undefined, via?: ViaStep[]): SequenceItem[];
+  /** `items` of a mapping entry's value, with the entry's own path. */
+  entryItems(entry: MapEntry): SequenceItem[];
+  /** Scalar facts; undefined when the node (alias followed) is not a scalar. */
+  scalar(node: Node | null | undefined): ScalarInfo | undefined;
+  /** LSP range of a node's content (comments and trailing blanks excluded). */
+  rangeOf(node: Node): Range;
+  /** Whether deleting the node would orphan an alias that refers to an anchor inside it. */
+  hasReferencedAnchor(node: Node | null | undefined): boolean;
+}
 
 export function parseCompose(text: string): ComposeModel {
-  const source = new SourceText(text);
-  return { source, problems: [], statementStart: (line) => line, fileCommentLine: 0 };
+  return new ComposeFile(text);
 }
+
+class ComposeFile implements ComposeModel {
+  readonly source: SourceText;
+  readonly problems: SyntaxProblem[] = [];
+  readonly fileCommentLine = 0;
+  readonly documents: ComposeDocument[] = [];
+  readonly services: ComposeService[] = [];
+  readonly volumes: TopLevelItem[];
+  readonly style: YamlStyle;
+  private readonly sections = new Map<string, TopLevelItem[]>();
+  private readonly scalars = new WeakMap<Scalar, ScalarInfo>();
+
+  constructor(text: string) {
+    this.source = new SourceText(text);
+    let parsed: Document[] = [];
+    try {
+      const result = parseAllDocuments(text, { keepSourceTokens: true, prettyErrors: false });
+      parsed = Array.isArray(result) ? (result as Document[]) : [];
+    } catch (error) {
+      this.problem(0, 0, `The YAML parser failed: ${(error as Error)?.message ?? error}`, 'error');
+    }
+    let previousEnd = 0;
+    parsed.forEach((doc, index) => {
+      const contents = doc.contents as Node | null;
+      const range = (doc as unknown as { range?: [number, number, number] }).range;
+      const start = range ? range[0] : previousEnd;
+      const end = range ? range[2] : text.length;
+      previousEnd = end;
+      const resolver = new Resolver(contents, this.source);
+      const root = isMap(contents) ? resolver.view(contents) : undefined;
+      const document: ComposeDocument = { index, doc, root, resolver, start, end };
+      this.documents.push(document);
+      this.collectProblems(document);
+      if (root) this.collectServices(document, root);
+    });
+    for (const document of this.documents) {
+      for (const p of document.resolver.problems) {
+        const r = p.node.range;
+        if (r) this.problem(r[0], contentEnd(p.node, this.source), p.message, 'warning');
+      }
+    }
+    this.capProblems();
+    this.style = detectStyle(this.documents[0]?.doc.contents as Node | null, this.source);
+    this.volumes = this.topLevel('volumes');
+  }
+
+  // ---- problems -------------------------------------------------------------------------------
+
+  private problem(start: number, end: number, message: string, severity: SyntaxProblem['severity']): void {
+    this.problems.push({ source: YAML_PROBLEM_SOURCE, message, range: this.source.rangeOf(start, Math.max(start, end)), severity });
+  }
+
+  private collectProblems(document: ComposeDocument): void {
+    const { doc, resolver } = document;
+    for (const error of doc.errors) {
+      const [start, end] = error.pos ?? [0, 0];
+      this.problem(start, end, firstLine(error.message), 'error');
+    }
+    for (const warning of doc.warnings) {
+      // `!reset` and `!override` are Compose tags (compose-go loader/reset.go), not mistakes.
+      if (warning.code === 'TAG_RESOLVE_FAILED' && /!(reset|override)\b/.test(warning.message)) continue;
+      const [start, end] = warning.pos ?? [0, 0];
+      this.problem(start, end, firstLine(warning.message), 'warning');
+    }
+    for (const alias of resolver.anchors.aliases) {
+      if (alias.range && !resolver.anchors.resolve(alias)) {
+        this.problem(alias.range[0], alias.range[1], `Unknown anchor "${alias.source}": no "&${alias.source}" is defined before this alias.`, 'error');
+      }
+    }
+    if (resolver.anchors.truncated) {
+      this.problem(document.start, document.start, 'This document is too large to index completely; some aliases were not analyzed.', 'warning');
+    }
+  }
+
+  private capProblems(): void {
+    if (this.problems.length <= MAX_PROBLEMS) return;
+    const left = this.problems.length - MAX_PROBLEMS;
+    this.problems.length = MAX_PROBLEMS;
+    const last = this.problems[MAX_PROBLEMS - 1].range;
+    this.problems.push({ source: YAML_PROBLEM_SOURCE, message: `${left} more YAML problems are not shown.`, range: last, severity: 'info' });
+  }
+
+  // ---- services and sections ----------------------------------------------------------------
+
+  private collectServices(document: ComposeDocument, root: MapView): void {
+    const entry = root.get('services');
+    if (!entry) return;
+    const services = this.viewOf(entry.rawValue, entry.via);
+    if (!services) return;
+    for (const item of services.entries) {
+      if (item.key.startsWith('x-')) continue;
+      const view = this.viewOf(item.rawValue, item.via);
+      const node = view?.node;
+      this.services.push({
+        name: item.key,
+        document: document.index,
+        keyNode: item.keyNode,
+        keyRange: this.rangeOf(item.keyNode),
+        entry: item,
+        node,
+        ownMap: item.via.length === 0 && isMap(item.rawValue) ? item.rawValue : undefined,
+        view,
+      });
+    }
+  }
+
+  topLevel(section: string): TopLevelItem[] {
+    const cached = this.sections.get(section);
+    if (cached) return cached;
+    const result: TopLevelItem[] = [];
+    for (const document of this.documents) {
+      const entry = document.root?.get(section);
+      const view = entry ? this.viewOf(entry.rawValue, entry.via) : undefined;
+      if (!view) continue;
+      for (const item of view.entries) {
+        if (item.key.startsWith('x-')) continue;
+        result.push({
+          name: item.key,
+          document: document.index,
+          keyNode: item.keyNode,
+          keyRange: this.rangeOf(item.keyNode),
+          entry: item,
+          view: this.viewOf(item.rawValue, item.via),
+        });
+      }
+    }
+    this.sections.set(section, result);
+    return result;
+  }
+
+  // ---- node helpers ---------------------------------------------------------------------------
+
+  private resolverFor(node: Node | null | undefined): Resolver | undefined {
+    if (this.documents.length === 1) return this.documents[0].resolver;
+    const offset = node?.range?.[0];
+    if (offset === undefined) return this.documents[0]?.resolver;
+    return (this.documents.find((d) => offset >= d.start && offset < d.end) ?? this.documents[this.documents.length - 1])?.resolver;
+  }
+
+  deref(node: Node | null | undefined): Node | null {
+    if (!node) return null;
+    if (!isAlias(node)) return node;
+    return this.resolverFor(node)?.deref(node) ?? null;
+  }
+
+  viewOf(value: Node | null | undefined, via: ViaStep[] = []): MapView | undefined {
+    return value ? this.resolverFor(value)?.viewOfValue(value, via) : undefined;
+  }
+
+  items(value: Node | null | undefined, via: ViaStep[] = []): SequenceItem[] {
+    if (!value) return [];
+    const resolver = this.resolverFor(value);
+    if (!resolver) return [];
+    let path = via;
+    let seq: Node | null = value;
+    if (isAlias(value)) {
+      seq = resolver.deref(value);
+      path = via.concat(resolver.aliasStep(value));
+    }
+    if (!isSeq(seq)) return [];
+    const result: SequenceItem[] = [];
+    (seq.items as (Node | null)[]).forEach((raw, index) => {
+      if (isAlias(raw)) {
+        result.push({ node: resolver.deref(raw), raw, index, seq: seq as YAMLSeq, via: path.concat(resolver.aliasStep(raw)) });
+      } else {
+        result.push({ node: raw, raw, index, seq: seq as YAMLSeq, via: path });
+      }
+    });
+    return result;
+  }
+
+  entryItems(entry: MapEntry): SequenceItem[] {
+    return this.items(entry.rawValue, entry.via);
+  }
+
+  scalar(node: Node | null | undefined): ScalarInfo | undefined {
+    const target = this.deref(node);
+    if (!isScalar(target)) return undefined;
+    const cached = this.scalars.get(target);
+    if (cached) return cached;
+    const info = this.describeScalar(target);
+    this.scalars.set(target, info);
+    return info;
+  }
+
+  private describeScalar(node: Scalar): ScalarInfo {
+    const value = node.value;
+    const range = node.range;
+    const written = range ? this.source.text.slice(range[0], range[1]) : '';
+    const isNull = value === null || value === undefined;
+    const nonString = typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint';
+    let text: string;
+    if (typeof value === 'string') text = value;
+    else if (isNull) text = '';
+    else if (node.type === 'PLAIN' && written) text = written;
+    else text = String(value);
+    const quote = node.type === 'QUOTE_DOUBLE' ? '"' : node.type === 'QUOTE_SINGLE' ? "'" : node.type === 'PLAIN' ? '' : undefined;
+    let verbatim = false;
+    if (quote === '' && range) verbatim = written === text;
+    else if (quote && range) {
+      const end = contentEnd(node, this.source);
+      verbatim = this.source.text.slice(range[0] + 1, end - 1) === text && !text.includes('\n');
+    }
+    const interpolated = interpolate(text);
+    let boolean: boolean | undefined;
+    if (typeof value === 'boolean') boolean = value;
+    else if (typeof value === 'string' && interpolated.known) boolean = booleanOf(interpolated.value!);
+    return { node, text, interpolated, boolean, isNull, quote, verbatim, nonString };
+  }
+
+  rangeOf(node: Node): Range {
+    const start = node.range ? node.range[0] : 0;
+    return this.source.rangeOf(start, Math.max(start, contentEnd(node, this.source)));
+  }
+
+  hasReferencedAnchor(node: Node | null | undefined): boolean {
+    return this.resolverFor(node)?.anchors.hasReferencedAnchor(node) ?? false;
+  }
+
+  // ---- ignore-comment placement -----------------------------------------------------------------
+
+  /** First line of the innermost block-style entry (`key: value` pair or `- item`) containing `line`. */
+  statementStart(line: number): number {
+    if (line < 0 || line >= this.source.lineCount) return Math.max(0, Math.min(line, this.source.lineCount - 1));
+    const offset = this.source.lineStarts[line];
+    const document = this.documents.find((d) => offset >= d.start && offset < d.end) ?? this.documents[this.documents.length - 1];
+    let node = document?.doc.contents as Node | null;
+    let best = line;
+    for (let depth = 0; node && depth < LIMITS.descendDepth; depth++) {
+      let next: Node | null = null;
+      if (isMap(node) && !node.flow) {
+        for (const pair of node.items as Pair<unknown, unknown>[]) {
+          const key = pair.key as Node | null;
+          if (!key?.range) continue;
+          const first = this.lineAt(nodeStart(key, this.source));
+          const value = pair.value as Node | null;
+          const last = this.lineAt(value?.range ? Math.max(contentEnd(value, this.source), key.range[1]) : key.range[1]);
+          if (first <= line && line <= last) {
+            best = first;
+            next = value;
+            break;
+          }
+        }
+      } else if (isSeq(node) && !node.flow) {
+        const items = node.items as (Node | null)[];
+        for (let i = 0; i < items.length; i++) {
+          const dash = seqDashOffset(node, i, this.source);
+          if (dash === undefined) continue;
+          const item = items[i];
+          const first = this.lineAt(dash);
+          const last = this.lineAt(item?.range ? Math.max(dash, contentEnd(item, this.source)) : dash);
+          if (first <= line && line <= last) {
+            best = first;
+            next = item;
+            break;
+          }
+        }
+      }
+      node = next;
+    }
+    return best;
+  }
+
+  private lineAt(offset: number): number {
+    return this.source.positionAt(offset).line;
+  }
+}
+
+function firstLine(message: string): string {
+  const line = message.split(/\r?\n/)[0];
+  return line.replace(/ at line \d+, column \d+:?$/, '');
+}
+
+export { keyString };
