@@ -214,7 +214,7 @@ describe('language server over stdio', () => {
     const hover = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 1 } })) as Hover;
     assert.match(JSON.stringify(hover.contents), /Set the `baseImage` to use for subsequent instructions/, 'hover explains FROM');
     const completion = (await client.connection.sendRequest('textDocument/completion', { textDocument: { uri }, position: { line: 4, character: 0 } })) as { label: string }[];
-    assert.ok(completion.some((item) => item.label === 'HEALTHCHECK'));
+    assert.ok(completion.some((item) => item.label === 'ENTRYPOINT'), 'instruction keywords are proposed');
     const symbols = (await client.connection.sendRequest('textDocument/documentSymbol', { textDocument: { uri } })) as { name: string }[];
     assert.deepEqual(symbols.map((s) => s.name), ['FROM', 'RUN', 'USER']);
     const tokens = (await client.connection.sendRequest('textDocument/semanticTokens/full', { textDocument: { uri } })) as SemanticTokens;

@@ -129,9 +129,17 @@ class ComposeFile implements ComposeModel {
   constructor(text: string) {
     this.source = new SourceText(text);
     let parsed: Document[] = [];
+    const nesting = flowNesting(text);
     try {
-      const result = parseAllDocuments(text, { keepSourceTokens: true, prettyErrors: false });
-      parsed = Array.isArray(result) ? (result as Document[]) : [];
+      if (nesting.depth > LIMITS.flowDepth) {
+        // The yaml parser recurses per nesting level and exhausts the stack (or memory) on input
+        // such as `[[[[…` × 10 000; no real Compose file comes close, so such text is not parsed.
+        const at = nesting.offset;
+        this.problem(at, at + 1, `Flow collections nested deeper than ${LIMITS.flowDepth} levels: this file is not analyzed.`, 'error');
+      } else {
+        const result = parseAllDocuments(text, { keepSourceTokens: true, prettyErrors: false });
+        parsed = Array.isArray(result) ? (result as Document[]) : [];
+      }
     } catch (error) {
       this.problem(0, 0, `The YAML parser failed: ${(error as Error)?.message ?? error}`, 'error');
     }
@@ -344,31 +352,41 @@ class ComposeFile implements ComposeModel {
     let best = line;
     for (let depth = 0; node && depth < LIMITS.descendDepth; depth++) {
       let next: Node | null = null;
+      // Entries are in document order: binary-search the last one starting at or before `line`
+      // (a linear scan per finding made large files quadratic).
       if (isMap(node) && !node.flow) {
-        for (const pair of node.items as Pair<unknown, unknown>[]) {
-          const key = pair.key as Node | null;
-          if (!key?.range) continue;
+        const pairs = node.items as Pair<unknown, unknown>[];
+        const index = lastStartingAtOrBefore(pairs.length, line, (i) => {
+          const key = pairs[i].key as Node | null;
+          return key?.range ? this.lineAt(nodeStart(key, this.source)) : undefined;
+        });
+        const pair = index >= 0 ? pairs[index] : undefined;
+        const key = pair?.key as Node | null | undefined;
+        if (pair && key?.range) {
           const first = this.lineAt(nodeStart(key, this.source));
           const value = pair.value as Node | null;
           const last = this.lineAt(value?.range ? Math.max(contentEnd(value, this.source), key.range[1]) : key.range[1]);
           if (first <= line && line <= last) {
             best = first;
             next = value;
-            break;
           }
         }
       } else if (isSeq(node) && !node.flow) {
-        const items = node.items as (Node | null)[];
-        for (let i = 0; i < items.length; i++) {
-          const dash = seqDashOffset(node, i, this.source);
-          if (dash === undefined) continue;
-          const item = items[i];
+        const seq = node;
+        const items = seq.items as (Node | null)[];
+        const dashLine = (i: number) => {
+          const dash = seqDashOffset(seq, i, this.source);
+          return dash === undefined ? undefined : this.lineAt(dash);
+        };
+        const index = lastStartingAtOrBefore(items.length, line, dashLine);
+        const dash = index >= 0 ? seqDashOffset(seq, index, this.source) : undefined;
+        if (dash !== undefined) {
+          const item = items[index];
           const first = this.lineAt(dash);
           const last = this.lineAt(item?.range ? Math.max(dash, contentEnd(item, this.source)) : dash);
           if (first <= line && line <= last) {
             best = first;
             next = item;
-            break;
           }
         }
       }
@@ -388,3 +406,55 @@ function firstLine(message: string): string {
 }
 
 export { keyString };
+
+/**
+ * Index of the last of `count` ordered entries whose start line is at or before `line` (-1: none).
+ * Entries without a position (`undefined`) are skipped towards lower indexes.
+ */
+function lastStartingAtOrBefore(count: number, line: number, startLine: (index: number) => number | undefined): number {
+  let low = 0;
+  let high = count - 1;
+  let found = -1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    let probe = mid;
+    let start = startLine(probe);
+    while (start === undefined && probe > low) start = startLine(--probe);
+    if (start === undefined || start > line) {
+      high = mid - 1;
+    } else {
+      found = probe;
+      low = mid + 1;
+    }
+  }
+  return found;
+}
+
+/**
+ * The deepest nesting of flow collections (`[`, `{`) and where it is first reached, skipping quoted
+ * scalars and comments. Cheap and approximate; it only guards the parser against pathological text.
+ */
+function flowNesting(text: string): { depth: number; offset: number } {
+  let depth = 0;
+  let deepest = 0;
+  let offset = 0;
+  let quote = '';
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quote) {
+      if (ch === quote) quote = '';
+      else if (ch === '\\' && quote === '"') i++;
+      continue;
+    }
+    if (ch === '"' || ch === "'") quote = ch;
+    else if (ch === '#' && (i === 0 || /\s/.test(text[i - 1]))) {
+      while (i < text.length && text[i] !== '\n') i++;
+    } else if (ch === '[' || ch === '{') {
+      if (++depth > deepest) {
+        deepest = depth;
+        offset = i;
+      }
+    } else if ((ch === ']' || ch === '}') && depth > 0) depth--;
+  }
+  return { depth: deepest, offset };
+}

@@ -19,6 +19,8 @@ export const LIMITS = {
   mergeDepth: 32,
   /** Nesting followed when looking for the entry around a line. */
   descendDepth: 200,
+  /** Flow-collection nesting parsed at all (the yaml parser recurses per level). */
+  flowDepth: 256,
 };
 
 export function range0(node: { range?: [number, number, number] | null } | null | undefined): number {
