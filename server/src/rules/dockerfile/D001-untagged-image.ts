@@ -1,7 +1,7 @@
 // CG-D001: FROM <image> with neither a tag nor a digest (so it silently means `:latest`).
 import type { DockerfileModel } from '../../engine/dockerfile/model';
 import type { Finding, Rule } from '../../engine/types';
-import { relatedToDeclarations } from './helpers';
+import { registryImages, relatedToImageArgs } from './helpers';
 
 export const rule: Rule<DockerfileModel> = {
   meta: {
@@ -23,21 +23,13 @@ export const rule: Rule<DockerfileModel> = {
   },
   check(model) {
     const findings: Finding[] = [];
-    for (const stage of model.stages) {
-      const image = stage.image;
-      if (!image.range || !image.ref || image.resolved === null) continue; // absent or unresolved (D005)
-      if (image.isScratch || image.stageRef) continue;
-      if (image.resolved.includes('$')) continue;
-      const ref = image.ref;
+    for (const { image, ref } of registryImages(model)) {
       if (ref.tag !== null || ref.digest !== null) continue;
-      const fromArg = image.usedArgs.length > 0;
       findings.push({
         ruleId: 'CG-D001',
         message: `Base image '${image.resolved}' has no tag or digest, so it means '${image.resolved}:latest' and can change on every build. Pin a version tag (and a digest).`,
         range: image.range,
-        related: fromArg
-          ? relatedToDeclarations(image.usedArgs, (d) => `'${image.resolved}' comes from the default of ARG ${d.name}; pin the tag here.`)
-          : undefined,
+        related: relatedToImageArgs(image),
         fixes: [],
       });
     }

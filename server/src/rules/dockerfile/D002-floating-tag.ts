@@ -2,7 +2,7 @@
 import type { Range } from 'vscode-languageserver-types';
 import type { DockerfileModel } from '../../engine/dockerfile/model';
 import type { Finding, Rule } from '../../engine/types';
-import { relatedToDeclarations } from './helpers';
+import { registryImages, relatedToImageArgs } from './helpers';
 
 /** The catalogue's default list of channel tags. */
 export const FLOATING_TAGS = ['latest', 'stable', 'edge', 'nightly', 'dev', 'beta', 'canary', 'lts', 'current', 'rolling', 'mainline'];
@@ -33,11 +33,7 @@ export const rule: Rule<DockerfileModel> = {
   },
   check(model) {
     const findings: Finding[] = [];
-    for (const stage of model.stages) {
-      const image = stage.image;
-      if (!image.range || !image.ref || image.resolved === null) continue;
-      if (image.isScratch || image.stageRef || image.resolved.includes('$')) continue;
-      const ref = image.ref;
+    for (const { image, ref } of registryImages(model)) {
       if (ref.digest !== null || ref.tag === null || !isFloatingTag(ref.tag)) continue;
       let range: Range = image.range;
       // A literal token on one line: point at the tag itself.
@@ -52,10 +48,7 @@ export const rule: Rule<DockerfileModel> = {
         ruleId: 'CG-D002',
         message: `Base image tag '${ref.tag}' is a floating tag: '${image.resolved}' can be a different image on every build. Pin a version tag (and a digest).`,
         range,
-        related:
-          image.usedArgs.length > 0
-            ? relatedToDeclarations(image.usedArgs, (d) => `'${image.resolved}' comes from the default of ARG ${d.name}; pin the tag here.`)
-            : undefined,
+        related: relatedToImageArgs(image),
         fixes: [],
       });
     }

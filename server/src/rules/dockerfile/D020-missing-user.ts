@@ -2,7 +2,7 @@
 // runs as the base image's user, which is root unless the image is known to set another.
 import type { DockerfileModel } from '../../engine/dockerfile/model';
 import type { Rule } from '../../engine/types';
-import { createUserFix, stageLabel, userInsertionEdit } from './helpers';
+import { createUserFix, stageLabel, typedShippedStage, userInsertionEdit } from './helpers';
 
 export const rule: Rule<DockerfileModel> = {
   meta: {
@@ -25,9 +25,8 @@ export const rule: Rule<DockerfileModel> = {
     fixable: true,
   },
   check(model, context) {
-    const stage = model.shippedStage(context.buildTarget);
-    // Nothing to say while the FROM of the chain is still being typed.
-    if (!stage || model.chainOf(stage)[0].image.text === null) return [];
+    const stage = typedShippedStage(model, context);
+    if (!stage) return [];
     // Any USER in the chain, or a base image known to run as a non-root user, satisfies this rule
     // (a root USER is CG-D021's business).
     if (model.effectiveUser(stage)) return [];

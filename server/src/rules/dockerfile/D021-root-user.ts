@@ -2,7 +2,7 @@
 // is root (`root`, `0`, `root:*`, `0:*`, after ARG/ENV resolution).
 import type { DockerfileModel, EffectiveUser, Stage } from '../../engine/dockerfile/model';
 import type { Finding, RelatedInfo, Rule } from '../../engine/types';
-import { createUserFix, isRootUser, relatedToDeclarations, stageLabel, userInsertionEdit, type UserFix } from './helpers';
+import { createUserFix, isRootUser, relatedToDeclarations, stageLabel, typedShippedStage, userInsertionEdit, type UserFix } from './helpers';
 
 export const rule: Rule<DockerfileModel> = {
   meta: {
@@ -24,9 +24,8 @@ export const rule: Rule<DockerfileModel> = {
     fixable: true,
   },
   check(model, context) {
-    const stage = model.shippedStage(context.buildTarget);
-    // Nothing to say while the FROM of the chain is still being typed.
-    if (!stage || model.chainOf(stage)[0].image.text === null) return [];
+    const stage = typedShippedStage(model, context);
+    if (!stage) return [];
     const user = model.effectiveUser(stage);
     if (!user || user.fromBaseImage || !user.instruction || !user.range || user.user === null) return [];
     if (!isRootUser(user.user)) return [];

@@ -1,8 +1,8 @@
 // Shared pieces of the Dockerfile rules: where to insert lines, how to create a non-root user
 // for a base image family, who counts as root.
 import type { Range, TextEdit } from 'vscode-languageserver-types';
-import type { BaseImageInfo, DockerfileModel, Instruction, Stage, VarDecl } from '../../engine/dockerfile/model';
-import type { RelatedInfo } from '../../engine/types';
+import type { BaseImageInfo, DockerfileModel, ImageRef, Instruction, Stage, StageImage, VarDecl } from '../../engine/dockerfile/model';
+import type { RelatedInfo, RuleContext } from '../../engine/types';
 
 /** The uid/gid our fixes create; high enough not to clash with system or distribution users. */
 export const APP_UID = 10001;
@@ -131,4 +131,36 @@ export function relatedToDeclarations(decls: VarDecl[], resolvedMessage: (decl: 
 /** A human name for a stage: `'build'` or `#2`. */
 export function stageLabel(stage: Stage): string {
   return stage.name !== null ? `'${stage.name}'` : `#${stage.index + 1}`;
+}
+
+/** A stage's base image that names a registry image, fully resolved (pinning rules judge these). */
+export interface RegistryImage {
+  stage: Stage;
+  image: StageImage & { range: Range; resolved: string };
+  ref: ImageRef;
+}
+
+/** Registry base images of every stage: not scratch, not an earlier stage, no variable left (D005's). */
+export function registryImages(model: DockerfileModel): RegistryImage[] {
+  const images: RegistryImage[] = [];
+  for (const stage of model.stages) {
+    const image = stage.image;
+    if (!image.range || !image.ref || image.resolved === null) continue;
+    if (image.isScratch || image.stageRef || image.resolved.includes('$')) continue;
+    images.push({ stage, image: image as RegistryImage['image'], ref: image.ref });
+  }
+  return images;
+}
+
+/** Related information pointing at the ARG defaults an image reference came from, if any. */
+export function relatedToImageArgs(image: StageImage & { resolved: string }): RelatedInfo[] | undefined {
+  if (image.usedArgs.length === 0) return undefined;
+  return relatedToDeclarations(image.usedArgs, (d) => `'${image.resolved}' comes from the default of ARG ${d.name}; pin the tag here.`);
+}
+
+/** The stage that ships; undefined while the FROM of its chain is still being typed. */
+export function typedShippedStage(model: DockerfileModel, context: RuleContext): Stage | undefined {
+  const stage = model.shippedStage(context.buildTarget);
+  if (!stage || model.chainOf(stage)[0].image.text === null) return undefined;
+  return stage;
 }
