@@ -1,7 +1,9 @@
 // Unit tests of the Dockerfile model: stages, ARG resolution, image references, effective USER,
 // base image families, directives, line endings and the parser traps.
-import { describe, it } from 'node:test';
+import { describe, it, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { DockerfileLanguageServiceFactory } from 'dockerfile-language-service';
+import { analyze } from '../../server/src/engine/engine';
 import { parseDockerfile } from '../../server/src/engine/dockerfile/model';
 import { expandVariables, builtinScope, type VarDecl } from '../../server/src/engine/dockerfile/args';
 import { parseImageRef } from '../../server/src/engine/dockerfile/image-ref';
@@ -343,4 +345,17 @@ describe('line endings, BOM and robustness', () => {
       assert.ok(Array.isArray(model.problems));
     }
   });
+});
+
+test('the same text analyzed again after the editor features touched the shared parse tree gives the same findings', () => {
+  const text = 'FROM node:latest AS build\nRUN true\nFROM node:22-bookworm-slim\nCMD ["node"]\n';
+  const first = analyze(text, { kind: 'dockerfile' }).findings.map((f) => `${f.ruleId}@${JSON.stringify(f.range)}`);
+  const service = DockerfileLanguageServiceFactory.createLanguageService();
+  // Hover, symbols and links read image names through From.getImageNameRange(), which shortens ranges in place.
+  service.computeHover(text, { line: 0, character: 6 });
+  service.computeLinks(text);
+  service.computeSymbols({ uri: 'file:///x/Dockerfile' }, text);
+  const second = analyze(text, { kind: 'dockerfile' }).findings.map((f) => `${f.ruleId}@${JSON.stringify(f.range)}`);
+  assert.deepEqual(second, first);
+  assert.ok(first.some((f) => f.startsWith('CG-D002@')), 'node:latest is read with its tag');
 });
