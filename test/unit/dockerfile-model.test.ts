@@ -351,10 +351,11 @@ test('the same text analyzed again after the editor features touched the shared 
   const text = 'FROM node:latest AS build\nRUN true\nFROM node:22-bookworm-slim\nCMD ["node"]\n';
   const first = analyze(text, { kind: 'dockerfile' }).findings.map((f) => `${f.ruleId}@${JSON.stringify(f.range)}`);
   const service = DockerfileLanguageServiceFactory.createLanguageService();
-  // Hover, symbols and links read image names through From.getImageNameRange(), which shortens ranges in place.
+  // Hover, symbols, links and semantic tokens read image names through From.getImageNameRange(), which shortens ranges in place.
   service.computeHover(text, { line: 0, character: 6 });
   service.computeLinks(text);
   service.computeSymbols({ uri: 'file:///x/Dockerfile' }, text);
+  service.computeSemanticTokens(text);
   const second = analyze(text, { kind: 'dockerfile' }).findings.map((f) => `${f.ruleId}@${JSON.stringify(f.range)}`);
   assert.deepEqual(second, first);
   assert.ok(first.some((f) => f.startsWith('CG-D002@')), 'node:latest is read with its tag');
