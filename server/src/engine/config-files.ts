@@ -62,6 +62,7 @@ export function withFileConfig(settings: EngineSettings, config: FileConfig): En
     ...settings,
     profile: config.profile ?? settings.profile,
     rules: { ...settings.rules, ...config.rules },
+    trustedRegistries: config.trustedRegistries ?? settings.trustedRegistries,
   };
 }
 

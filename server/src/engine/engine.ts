@@ -85,7 +85,7 @@ function oversized(kind: FileKind, text: string, settings: EngineSettings): Anal
 export function analyze(text: string, options: AnalyzeOptions): Analysis {
   const settings = options.settings ?? defaultSettings;
   if (text.length > settings.maxFileSize) return oversized(options.kind, text, settings);
-  const context: RuleContext = { profile: settings.profile, buildTarget: options.buildTarget };
+  const context: RuleContext = { profile: settings.profile, buildTarget: options.buildTarget, trustedRegistries: settings.trustedRegistries };
   let model: ModelBase;
   let findings: Finding[];
   const problems: SyntaxProblem[] = [];

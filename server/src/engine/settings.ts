@@ -9,6 +9,8 @@ export interface EngineSettings {
   maxFindings: number;
   /** Files larger than this many characters get cheap checks only. */
   maxFileSize: number;
+  /** Registry allow-list (config files only; VS Code settings cannot widen it). */
+  trustedRegistries?: string[];
 }
 
 export const defaultSettings: EngineSettings = {

@@ -58,6 +58,8 @@ export interface RuleContext {
   profile: Profile;
   /** Non-null when a Compose `build.target` names the stage that ships (Dockerfile rules). */
   buildTarget?: string;
+  /** Registry allow-list from `.container-guard.yaml` / `.hadolint.yaml`; undefined when none is configured. */
+  trustedRegistries?: string[];
 }
 
 export interface Rule<Model> {
