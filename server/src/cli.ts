@@ -234,20 +234,22 @@ export function main(argv: string[]): number {
       continue;
     }
     const analyzeText = (content: string): Analysis => analyze(content, { kind, settings });
+    let analysis = analyzeText(text);
     if (options.fix) {
-      const fixed = fixUntilStable(text, analyzeText, (analysis) => analysis.findings, true);
+      const fixed = fixUntilStable(text, analyzeText, (current) => current.findings, true, analysis);
       if (fixed !== text) {
-        const fixedCount = analyzeText(text).findings.length - analyzeText(fixed).findings.length;
+        const fixedAnalysis = analyzeText(fixed);
+        const fixedCount = analysis.findings.length - fixedAnalysis.findings.length;
         try {
           fs.writeFileSync(file, fixed);
           process.stderr.write(`fixed ${relative(file)} (${fixedCount} finding${fixedCount === 1 ? '' : 's'} fewer)\n`);
-          text = fixed;
+          analysis = fixedAnalysis;
         } catch (error) {
           errors.push(`${relative(file)}: cannot write (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
         }
       }
     }
-    const findings = analyzeText(text).findings.filter((finding) => options.includeHints || finding.severity !== 'hint');
+    const findings = analysis.findings.filter((finding) => options.includeHints || finding.severity !== 'hint');
     results.push({ path: file, kind, findings });
   }
 

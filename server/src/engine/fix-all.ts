@@ -39,21 +39,27 @@ export function fixAllEdits(analysis: Analysis): TextEdit[] {
   return combineFixes(analysis.findings, true);
 }
 
-/** Re-applies combined fixes until nothing changes (at most `rounds` times) and returns the final text. */
+/**
+ * Re-applies combined fixes until nothing changes (at most `rounds` times) and returns the final text.
+ * `first` is the analysis of `text` when the caller already has it (it is not parsed again).
+ */
 export function fixUntilStable(
   text: string,
   analyzeText: (text: string) => Analysis,
   select: (analysis: Analysis) => Diagnosed[],
   preferredOnly: boolean,
+  first?: Analysis,
   rounds = 5,
 ): string {
   let current = text;
+  let analysis = first ?? analyzeText(text);
   for (let round = 0; round < rounds; round++) {
-    const edits = combineFixes(select(analyzeText(current)), preferredOnly);
+    const edits = combineFixes(select(analysis), preferredOnly);
     if (edits.length === 0) break;
     const next = applyEdits(current, edits);
     if (next === current) break;
     current = next;
+    analysis = analyzeText(current);
   }
   return current;
 }

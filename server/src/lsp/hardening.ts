@@ -59,6 +59,7 @@ export function hardenEdit(document: TextDocument, entry: { analysis: Analysis; 
     (next) => analyze(next, { kind: entry.analysis.kind, settings: entry.settings }),
     (analysis) => analysis.findings.filter((finding) => chosen.has(finding.ruleId)),
     false,
+    entry.analysis,
   );
   const edit = minimalEdit(text, fixed);
   return { changes: edit ? { [document.uri]: [edit] } : {} };

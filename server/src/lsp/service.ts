@@ -256,7 +256,7 @@ export class ContainerGuardServer {
     if (!entry || !document) return undefined;
     if (fixAllEdits(entry.analysis).length === 0) return undefined;
     const text = document.getText();
-    const fixed = fixUntilStable(text, (next) => analyze(next, { kind: entry.analysis.kind, settings: entry.settings }), (a) => a.findings, true);
+    const fixed = fixUntilStable(text, (next) => analyze(next, { kind: entry.analysis.kind, settings: entry.settings }), (a) => a.findings, true, entry.analysis);
     const edit = minimalEdit(text, fixed);
     return edit ? { changes: { [uri]: [edit] } } : undefined;
   }
