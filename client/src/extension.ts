@@ -36,7 +36,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Contai
     revealOutputChannelOn: RevealOutputChannelOn.Never,
     synchronize: {
       configurationSection: 'containerGuard',
-      fileEvents: vscode.workspace.createFileSystemWatcher('**/{.container-guard,.hadolint}.{yaml,yml}'),
+      // Config files, and Compose files (their build.target decides which Dockerfile stage ships).
+      fileEvents: vscode.workspace.createFileSystemWatcher('**/{.container-guard,.hadolint,compose,compose.*,docker-compose,docker-compose.*}.{yaml,yml}'),
     },
     initializationOptions: { registryLookup: registryLookupAllowed() },
   };

@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyze, allRules, docsUrl, foreignIdIndex, type Analysis } from './engine/engine';
 import { isIgnoredPath, resolveConfig, withFileConfig, type ResolvedConfig } from './engine/config-files';
+import { buildTargetFor } from './engine/compose-links';
 import { kindFromFileName } from './engine/file-kind';
 import { fixUntilStable } from './engine/fix-all';
 import { defaultSettings } from './engine/settings';
@@ -233,7 +234,10 @@ export function main(argv: string[]): number {
       errors.push(`${relative(file)}: cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
       continue;
     }
-    const analyzeText = (content: string): Analysis => analyze(content, { kind, settings });
+    // Like the editor: the stage that ships is the one Compose files (up to the current directory) build.
+    const stopDir = path.resolve(file).startsWith(process.cwd() + path.sep) ? process.cwd() : undefined;
+    const buildTarget = kind === 'dockerfile' ? buildTargetFor(file, stopDir) : undefined;
+    const analyzeText = (content: string): Analysis => analyze(content, { kind, settings, buildTarget });
     let analysis = analyzeText(text);
     if (options.fix) {
       const fixed = fixUntilStable(text, analyzeText, (current) => current.findings, true, analysis);

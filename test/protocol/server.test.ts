@@ -2,8 +2,10 @@
 import { after, before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { CodeAction, Diagnostic, Hover, InitializeResult, SemanticTokens, WorkspaceEdit } from 'vscode-languageserver-protocol/node';
+import { URI } from 'vscode-uri';
 import { LspTestClient, codes, repoRoot } from './lsp-client';
 
 const exampleDockerfile = fs.readFileSync(path.join(repoRoot, 'examples', 'Dockerfile'), 'utf8');
@@ -222,6 +224,28 @@ describe('language server over stdio', () => {
     const formatted = (await client.connection.sendRequest('textDocument/formatting', { textDocument: { uri }, options: { tabSize: 4, insertSpaces: true } })) as unknown[];
     assert.ok(Array.isArray(formatted));
     await client.close(uri);
+  });
+});
+
+describe('Compose build.target picks the Dockerfile stage that ships', () => {
+  test('a target on disk is honoured and re-read when the Compose file changes', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cg-proto-links-'));
+    const dockerfile = path.join(root, 'Dockerfile');
+    const composeFile = path.join(root, 'compose.yaml');
+    const text = 'FROM alpine:3.20 AS debug\nUSER root\nCMD ["sh"]\n\nFROM alpine:3.20\nUSER 10001\nCMD ["app"]\n';
+    fs.writeFileSync(dockerfile, text);
+    fs.writeFileSync(composeFile, 'services:\n  app:\n    build:\n      context: .\n      target: debug\n');
+    const client = await LspTestClient.start();
+    try {
+      const uri = URI.file(dockerfile).toString();
+      assert.deepEqual(codes(await client.open(uri, text)), ['CG-D021']);
+      fs.writeFileSync(composeFile, 'services:\n  app:\n    build: .\n');
+      const from = client.published.length;
+      await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: URI.file(composeFile).toString(), type: 2 }] });
+      assert.deepEqual(codes(await client.diagnostics(uri, 1, from)), []);
+    } finally {
+      await client.stop();
+    }
   });
 });
 

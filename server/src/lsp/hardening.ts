@@ -50,13 +50,13 @@ export function listHardenings(analysis: Analysis): HardeningMeasure[] {
   return [...measures.values()];
 }
 
-export function hardenEdit(document: TextDocument, entry: { analysis: Analysis; settings: EngineSettings }, params: HardenParams): WorkspaceEdit {
+export function hardenEdit(document: TextDocument, entry: { analysis: Analysis; settings: EngineSettings; buildTarget?: string }, params: HardenParams): WorkspaceEdit {
   const chosen = new Set(Array.isArray(params.measureIds) ? params.measureIds.filter((id) => typeof id === 'string') : []);
   if (chosen.size === 0) return { changes: {} };
   const text = document.getText();
   const fixed = fixUntilStable(
     text,
-    (next) => analyze(next, { kind: entry.analysis.kind, settings: entry.settings }),
+    (next) => analyze(next, { kind: entry.analysis.kind, settings: entry.settings, buildTarget: entry.buildTarget }),
     (analysis) => analysis.findings.filter((finding) => chosen.has(finding.ruleId)),
     false,
     entry.analysis,

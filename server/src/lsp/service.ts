@@ -19,7 +19,8 @@ import { URI } from 'vscode-uri';
 import { parseContainerGuardConfig, parseHadolintConfig, configFileNames, hadolintFileNames } from '../engine/config';
 import { isIgnoredPath, resolveConfig, withFileConfig } from '../engine/config-files';
 import { analyze, foreignIdIndex, type Analysis } from '../engine/engine';
-import { baseName, kindOfDocument } from '../engine/file-kind';
+import { buildTargetFor, readFileText } from '../engine/compose-links';
+import { baseName, kindFromFileName, kindOfDocument } from '../engine/file-kind';
 import { fixAllEdits, fixUntilStable, minimalEdit } from '../engine/fix-all';
 import { normalizeSettings, type EngineSettings } from '../engine/settings';
 import type { FileKind } from '../engine/types';
@@ -33,6 +34,8 @@ export const fixAllCommand = 'containerGuard.applyFixAll';
 /** What applies to one document: settings with its project config, and whether it is ignored. */
 interface DocumentContext {
   settings: EngineSettings;
+  /** For a Dockerfile: the stage a Compose file builds (`build.target`), when one is named. */
+  buildTarget?: string;
   ignored: boolean;
   configProblems: Diagnostic[];
 }
@@ -41,6 +44,7 @@ interface Analyzed {
   version: number;
   analysis: Analysis;
   settings: EngineSettings;
+  buildTarget?: string;
 }
 
 function fsPath(uri: string): string | undefined {
@@ -87,7 +91,8 @@ export class ContainerGuardServer {
 
     connection.onDidChangeWatchedFiles(() => this.configChanged());
     documents.onDidSave((event) => {
-      if (this.isConfigFile(event.document.uri)) this.configChanged();
+      // Saving a config file, or a Compose file whose build.target may pick another shipped stage.
+      if (this.isConfigFile(event.document.uri) || this.kindOf(event.document) === 'compose') this.configChanged();
     });
     documents.onDidOpen((event) => this.schedule(event.document.uri));
     documents.onDidChangeContent((event) => this.schedule(event.document.uri));
@@ -193,7 +198,14 @@ export class ContainerGuardServer {
       message: `${path.basename(configFile)}: ${problem.message}`,
       relatedInformation: [{ location: { uri: URI.file(configFile).toString(), range: problem.range }, message: problem.message }],
     }));
-    return { settings: withFileConfig(settings, resolved.config), ignored: isIgnoredPath(file, resolved), configProblems };
+    const buildTarget = kindFromFileName(file) === 'dockerfile' ? buildTargetFor(file, root, (compose) => this.openText(compose) ?? readFileText(compose)) : undefined;
+    return { settings: withFileConfig(settings, resolved.config), ignored: isIgnoredPath(file, resolved), configProblems, buildTarget };
+  }
+
+  /** The editor's text of an open file, by path. */
+  private openText(file: string): string | undefined {
+    const uri = URI.file(file).toString();
+    return this.documents.get(uri)?.getText();
   }
 
   /** Analyzes the newest version soon; versions superseded meanwhile are never analyzed. */
@@ -220,14 +232,14 @@ export class ContainerGuardServer {
     if (previous && previous.version > document.version) return;
     let analysis: Analysis;
     try {
-      analysis = analyze(document.getText(), { kind, settings });
+      analysis = analyze(document.getText(), { kind, settings, buildTarget: context.buildTarget });
     } catch (error) {
       // The engine guards its parsers; this is the last line of defence, never a crashed server.
       this.connection.console.error(`Container Guard could not analyze ${uri}: ${error instanceof Error ? error.stack : String(error)}`);
       return;
     }
     if (this.documents.get(uri) !== document) return;
-    this.analyzed.set(uri, { version: document.version, analysis, settings });
+    this.analyzed.set(uri, { version: document.version, analysis, settings, buildTarget: context.buildTarget });
     const diagnostics = [...context.configProblems, ...toDiagnostics(analysis, uri, document.version, settings.maxFindings)];
     await this.connection.sendDiagnostics({ uri, version: document.version, diagnostics });
   }
@@ -256,7 +268,7 @@ export class ContainerGuardServer {
     if (!entry || !document) return undefined;
     if (fixAllEdits(entry.analysis).length === 0) return undefined;
     const text = document.getText();
-    const fixed = fixUntilStable(text, (next) => analyze(next, { kind: entry.analysis.kind, settings: entry.settings }), (a) => a.findings, true, entry.analysis);
+    const fixed = fixUntilStable(text, (next) => analyze(next, { kind: entry.analysis.kind, settings: entry.settings, buildTarget: entry.buildTarget }), (a) => a.findings, true, entry.analysis);
     const edit = minimalEdit(text, fixed);
     return edit ? { changes: { [uri]: [edit] } } : undefined;
   }
