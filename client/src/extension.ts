@@ -4,15 +4,17 @@ import * as path from 'node:path';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { LanguageClient, RevealOutputChannelOn, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { hardenActiveFile, PreviewProvider, previewScheme, type HardenArguments } from './wizard';
 
 const composePattern = '**/{compose,docker-compose}{,.*}.{yml,yaml}';
-const documentSelector = [
-  { language: 'dockerfile' },
-  { language: 'dockercompose' },
-  { language: 'yaml', pattern: composePattern },
+// Real files and unsaved editors only: not diff previews, git versions or other virtual documents.
+const documentSelector = ['file', 'untitled'].flatMap((scheme) => [
+  { scheme, language: 'dockerfile' },
+  { scheme, language: 'dockercompose' },
+  { scheme, language: 'yaml', pattern: composePattern },
   // Project configuration: the server reports a malformed file on the file itself.
-  { pattern: '**/{.container-guard,.hadolint}.{yaml,yml}' },
-];
+  { scheme, pattern: '**/{.container-guard,.hadolint}.{yaml,yml}' },
+]);
 const workspaceFilesGlob = '**/{Dockerfile,Containerfile,*.dockerfile,*.containerfile,Dockerfile.*,Containerfile.*,compose.yaml,compose.yml,docker-compose.yaml,docker-compose.yml,compose.*.yaml,compose.*.yml,docker-compose.*.yaml,docker-compose.*.yml}';
 const maxScannedFiles = 500;
 
@@ -43,6 +45,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Contai
   };
   client = new LanguageClient('containerGuard', 'Container Guard', serverOptions, clientOptions);
 
+  const previews = new PreviewProvider();
   const status = vscode.languages.createLanguageStatusItem('containerGuard.status', documentSelector);
   status.name = 'Container Guard';
   status.command = { title: 'Show Output', command: 'containerGuard.showOutput' };
@@ -59,6 +62,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Contai
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void restart()),
     vscode.commands.registerCommand('containerGuard.restartServer', restart),
+    vscode.workspace.registerTextDocumentContentProvider(previewScheme, previews),
+    vscode.commands.registerCommand('containerGuard.harden', (args?: HardenArguments) => hardenActiveFile(client, previews, args)),
     vscode.commands.registerCommand('containerGuard.showOutput', () => outputChannel.show(true)),
     vscode.commands.registerCommand('containerGuard.showRuleDocumentation', (ruleId: unknown, href: unknown) =>
       showRuleDocumentation(context, ruleId, href),

@@ -200,6 +200,33 @@ async function drive(page) {
     await problemRow('CG-C040').first().waitFor();
     await shot(page, 'after-restart');
   });
+
+  await step('hardening wizard: "Container Guard: Harden This File…" → pick measures → diff preview → Apply, saved to disk', async () => {
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill('>Container Guard: Harden This File');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Harden This File' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    // The measure picker: recommended measures come pre-selected.
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'CG-C020' }).first().waitFor();
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'CG-C041' }).first().waitFor();
+    await shot(page, 'wizard-measures');
+    await page.keyboard.press('Enter');
+    await page.locator('.monaco-diff-editor').first().waitFor();
+    const apply = page.locator('.notification-toast.notification-fade-in-done .monaco-button', { hasText: 'Apply' }).first();
+    await apply.waitFor();
+    await shot(page, 'wizard-preview');
+    await apply.click();
+    await page.locator('.monaco-diff-editor').first().waitFor({ state: 'detached' });
+    await editor.locator('.view-lines', { hasText: 'no-new-privileges:true' }).first().waitFor();
+    await page.keyboard.press('Control+S');
+    await waitForDisk(composeFile, (t) => t.includes('cap_drop:') && t.includes('- no-new-privileges:true') && t.includes('"127.0.0.1:3000:3000"'), 'the chosen measures applied');
+    await problemRow('CG-C020').first().waitFor({ state: 'detached' });
+    await problemRow('CG-C041').first().waitFor({ state: 'detached' });
+    await problemRow('CG-C043').first().waitFor();   // not recommended, so not chosen by default
+    await shot(page, 'wizard-applied');
+  });
 }
 
 let failed = false;

@@ -21,6 +21,7 @@ export function run(): Promise<void> {
   require('./diagnostics.test');
   require('./code-actions.test');
   require('./settings.test');
+  require('./wizard.test');
   require('./restart.test');
 
   const resultsFile = process.env.CG_TEST_RESULTS ?? path.join(os.tmpdir(), 'container-guard-extension-test-results.json');
