@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { LanguageClient, RevealOutputChannelOn, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { hardenActiveFile, PreviewProvider, previewScheme, type HardenArguments } from './wizard';
+import { hardenActiveFile, hardenWorkspace, PreviewProvider, previewScheme, type HardenArguments } from './wizard';
+import { findWorkspaceFiles, openForAnalysis } from './workspace-files';
 
 const composePattern = '**/{compose,docker-compose}{,.*}.{yml,yaml}';
 // Real files and unsaved editors only: not diff previews, git versions or other virtual documents.
@@ -15,8 +16,6 @@ const documentSelector = ['file', 'untitled'].flatMap((scheme) => [
   // Project configuration: the server reports a malformed file on the file itself.
   { scheme, pattern: '**/{.container-guard,.hadolint}.{yaml,yml}' },
 ]);
-const workspaceFilesGlob = '**/{Dockerfile,Containerfile,*.dockerfile,*.containerfile,Dockerfile.*,Containerfile.*,compose.yaml,compose.yml,docker-compose.yaml,docker-compose.yml,compose.*.yaml,compose.*.yml,docker-compose.*.yaml,docker-compose.*.yml}';
-const maxScannedFiles = 500;
 
 let client: LanguageClient | undefined;
 
@@ -64,6 +63,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Contai
     vscode.commands.registerCommand('containerGuard.restartServer', restart),
     vscode.workspace.registerTextDocumentContentProvider(previewScheme, previews),
     vscode.commands.registerCommand('containerGuard.harden', (args?: HardenArguments) => hardenActiveFile(client, previews, args)),
+    vscode.commands.registerCommand('containerGuard.hardenWorkspace', (args?: HardenArguments) => hardenWorkspace(client, args)),
     vscode.commands.registerCommand('containerGuard.showOutput', () => outputChannel.show(true)),
     vscode.commands.registerCommand('containerGuard.showRuleDocumentation', (ruleId: unknown, href: unknown) =>
       showRuleDocumentation(context, ruleId, href),
@@ -123,15 +123,5 @@ async function showRuleDocumentation(context: vscode.ExtensionContext, ruleId: u
  */
 async function scanWorkspace(): Promise<void> {
   if (!vscode.workspace.getConfiguration('containerGuard').get<boolean>('scanWorkspace', false)) return;
-  const files = await vscode.workspace.findFiles(workspaceFilesGlob, '**/node_modules/**', maxScannedFiles);
-  for (const file of files) {
-    try {
-      const document = await vscode.workspace.openTextDocument(file);
-      if (document.languageId === 'yaml' && /(?:^|[\\/])(?:docker-)?compose(?:\.[^\\/]+)?\.ya?ml$/i.test(file.path)) {
-        await vscode.languages.setTextDocumentLanguage(document, 'dockercompose');
-      }
-    } catch {
-      // A file that cannot be read (binary, permissions) is simply not scanned.
-    }
-  }
+  for (const file of await findWorkspaceFiles()) await openForAnalysis(file);
 }

@@ -3,6 +3,7 @@
 // is only UI. Arguments let tests and keybindings skip the questions.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import { findWorkspaceFiles, openForAnalysis } from './workspace-files';
 
 interface HardeningMeasure {
   id: string;
@@ -68,21 +69,8 @@ export async function hardenActiveFile(client: LanguageClient | undefined, previ
     return false;
   }
 
-  let measureIds = args.measureIds;
-  if (!measureIds) {
-    const picked = await vscode.window.showQuickPick(
-      measures.map((measure) => ({
-        label: measure.title,
-        description: measure.ruleIds.join(', '),
-        detail: measure.description,
-        picked: measure.recommended,
-        id: measure.id,
-      })),
-      { canPickMany: true, title: 'Container Guard: choose hardening measures', placeHolder: 'Recommended measures are selected; Enter to preview' },
-    );
-    if (!picked || picked.length === 0) return false;
-    measureIds = picked.map((item) => item.id);
-  }
+  const measureIds = args.measureIds ?? (await pickMeasures(measures.map((measure) => ({ measure, files: 1 }))));
+  if (!measureIds) return false;
 
   const lspEdit = await client.sendRequest<Parameters<typeof client.protocol2CodeConverter.asWorkspaceEdit>[0]>('containerGuard/harden', { textDocument, measureIds });
   const edit: vscode.WorkspaceEdit | undefined = await client.protocol2CodeConverter.asWorkspaceEdit(lspEdit);
@@ -103,6 +91,72 @@ export async function hardenActiveFile(client: LanguageClient | undefined, previ
   const applied = await vscode.workspace.applyEdit(edit);
   if (applied) await vscode.window.showTextDocument(document);
   return applied;
+}
+
+/** Asks which measures to apply; recommended ones come selected. Undefined when cancelled. */
+async function pickMeasures(choices: { measure: HardeningMeasure; files: number }[]): Promise<string[] | undefined> {
+  const picked = await vscode.window.showQuickPick(
+    choices.map(({ measure, files }) => ({
+      label: measure.title,
+      description: measure.ruleIds.join(', ') + (files > 1 ? ` · ${files} files` : ''),
+      detail: measure.description,
+      picked: measure.recommended,
+      id: measure.id,
+    })),
+    { canPickMany: true, title: 'Container Guard: choose hardening measures', placeHolder: 'Recommended measures are selected; Enter to preview' },
+  );
+  return picked && picked.length > 0 ? picked.map((item) => item.id) : undefined;
+}
+
+/**
+ * Hardens every Dockerfile and Compose file of the workspace: one pick of measures for all files,
+ * then VS Code's refactor preview (every file's diff, with checkboxes) before anything changes.
+ */
+export async function hardenWorkspace(client: LanguageClient | undefined, args: HardenArguments = {}): Promise<boolean> {
+  if (!client) return false;
+  const candidates: { document: vscode.TextDocument; measures: HardeningMeasure[] }[] = [];
+  for (const file of await findWorkspaceFiles()) {
+    const document = await openForAnalysis(file);
+    if (!document) continue;
+    const measures = await client.sendRequest<HardeningMeasure[]>('containerGuard/listHardenings', { textDocument: { uri: document.uri.toString() } });
+    if (measures.length > 0) candidates.push({ document, measures });
+  }
+  if (candidates.length === 0) {
+    void vscode.window.showInformationMessage('Container Guard: nothing to harden in this workspace.');
+    return false;
+  }
+  const union = new Map<string, { measure: HardeningMeasure; files: number }>();
+  for (const { measures } of candidates) {
+    for (const measure of measures) {
+      const known = union.get(measure.id);
+      if (known) known.files++;
+      else union.set(measure.id, { measure, files: 1 });
+    }
+  }
+  const measureIds = args.measureIds ?? (await pickMeasures([...union.values()]));
+  if (!measureIds) return false;
+
+  const edit = new vscode.WorkspaceEdit();
+  const confirm = args.preview !== false;
+  for (const { document, measures } of candidates) {
+    const chosen = measures.map((measure) => measure.id).filter((id) => measureIds.includes(id));
+    if (chosen.length === 0) continue;
+    const lspEdit = await client.sendRequest<Parameters<typeof client.protocol2CodeConverter.asWorkspaceEdit>[0]>('containerGuard/harden', {
+      textDocument: { uri: document.uri.toString() },
+      measureIds: chosen,
+    });
+    const fileEdit = await client.protocol2CodeConverter.asWorkspaceEdit(lspEdit);
+    for (const [uri, edits] of fileEdit?.entries() ?? []) {
+      for (const change of edits) {
+        edit.replace(uri, change.range, change.newText, { label: `Harden ${vscode.workspace.asRelativePath(uri)}`, needsConfirmation: confirm });
+      }
+    }
+  }
+  if (edit.size === 0) {
+    void vscode.window.showInformationMessage('Container Guard: the chosen measures change nothing.');
+    return false;
+  }
+  return vscode.workspace.applyEdit(edit);
 }
 
 async function closePreview(preview: vscode.Uri): Promise<void> {

@@ -15,7 +15,8 @@ export function run(): Promise<void> {
   const grep = process.env.CG_TEST_GREP;
   const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 60_000, ...(grep ? { grep: new RegExp(grep) } : {}) });
   // Register the tdd globals (suite/test/...) and load the bundled test files, in this order: the
-  // restart test comes last because it replaces the language server the others talk to.
+  // restart tests come late because they replace the language server; the workspace wizard, which
+  // edits every file of the test workspace, comes last.
   mocha.suite.emit('pre-require', globalThis, 'container-guard-tests', mocha);
   require('./activation.test');
   require('./diagnostics.test');
@@ -23,6 +24,7 @@ export function run(): Promise<void> {
   require('./settings.test');
   require('./wizard.test');
   require('./restart.test');
+  require('./wizard-workspace.test');
 
   const resultsFile = process.env.CG_TEST_RESULTS ?? path.join(os.tmpdir(), 'container-guard-extension-test-results.json');
   return new Promise((resolve, reject) => {

@@ -84,6 +84,7 @@ export class ContainerGuardServer {
     });
     connection.onDidChangeConfiguration((change) => {
       this.contextCache.clear();
+      this.analyzed.clear();
       const section = (change.settings as { containerGuard?: unknown } | null | undefined)?.containerGuard;
       if (!this.pullConfiguration) this.pushedSettings = normalizeSettings(section);
       for (const document of documents.all()) this.schedule(document.uri);
@@ -113,13 +114,13 @@ export class ContainerGuardServer {
       if (edit) await connection.workspace.applyEdit({ label: 'Fix all safe Container Guard problems', edit }).catch(() => undefined);
       return null;
     });
-    connection.onRequest('containerGuard/listHardenings', (params: ListHardeningsParams) => {
-      const entry = this.current(params?.textDocument?.uri);
+    connection.onRequest('containerGuard/listHardenings', async (params: ListHardeningsParams) => {
+      const entry = await this.currentOrAnalyze(params?.textDocument?.uri);
       return entry ? listHardenings(entry.analysis) : [];
     });
-    connection.onRequest('containerGuard/harden', (params: HardenParams) => {
+    connection.onRequest('containerGuard/harden', async (params: HardenParams) => {
       const uri = params?.textDocument?.uri;
-      const entry = this.current(uri);
+      const entry = await this.currentOrAnalyze(uri);
       const document = uri ? documents.get(uri) : undefined;
       if (!entry || !document) return { changes: {} };
       return hardenEdit(document, entry, params);
@@ -170,6 +171,7 @@ export class ContainerGuardServer {
 
   private configChanged(): void {
     this.contextCache.clear();
+    this.analyzed.clear();
     for (const document of this.documents.all()) this.schedule(document.uri);
   }
 
@@ -224,6 +226,8 @@ export class ContainerGuardServer {
     if (this.isConfigFile(uri)) return this.validateConfigFile(document);
     const kind = this.kindOf(document);
     if (!kind) return;
+    // Already analyzed and published (a request analyzed it on demand): one publish per version.
+    if (this.analyzed.get(uri)?.version === document.version) return;
     if (context.ignored) {
       await this.connection.sendDiagnostics({ uri, version: document.version, diagnostics: [] });
       return;
@@ -260,6 +264,13 @@ export class ContainerGuardServer {
     const document = this.documents.get(uri);
     const entry = this.analyzed.get(uri);
     return document && entry && entry.version === document.version ? entry : undefined;
+  }
+
+  /** The current analysis, computed now when a request arrives before the scheduled analysis ran. */
+  private async currentOrAnalyze(uri: string | undefined): Promise<Analyzed | undefined> {
+    if (typeof uri !== 'string') return undefined;
+    if (!this.current(uri) && this.documents.get(uri)) await this.validate(uri);
+    return this.current(uri);
   }
 
   private fixAllWorkspaceEdit(uri: string): WorkspaceEdit | undefined {
