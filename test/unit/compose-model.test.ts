@@ -230,7 +230,7 @@ describe('compose model: robustness', () => {
     analyzeAll('services:\n  web: ' + '{a: '.repeat(5000));
   });
 
-  it('analyzes a 2,000-line file quickly', () => {
+  it('analyzes a 2,000-line file: one finding per service for each dangerous value (speed: npm run bench)', () => {
     const blocks: string[] = ['services:'];
     for (let i = 0; i < 200; i++) {
       blocks.push(
@@ -248,12 +248,9 @@ describe('compose model: robustness', () => {
     }
     const text = lines(...blocks);
     assert.ok(text.split('\n').length > 2000);
-    analyzeAll(text); // warm-up
-    const started = process.hrtime.bigint();
     const { findings } = analyzeAll(text);
-    const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    assert.equal(findings.length, 600);
-    assert.ok(ms < 2000, `took ${ms} ms`);
+    const count = (id: string) => findings.filter((f) => f.ruleId === id).length;
+    assert.deepEqual(['CG-C070', 'CG-C041', 'CG-C043', 'CG-C020', 'CG-C023'].map(count), [200, 200, 200, 0, 0]);
   });
 
   it('never calls toJS-style conversion on hostile aliases (unresolved inside sequences)', () => {

@@ -26,11 +26,11 @@ const PLACEHOLDER_WORDS = new Set(['changeme', 'change-me', 'change_me']);
 
 /**
  * Splits a variable name into lower-cased words: at `_`, `-`, `.` and where a lower-case letter
- * (or digit) is followed by an upper-case one. `PGPASSWORD` → [pgpassword], `myAPIKey` → [my, apikey].
+ * is followed by an upper-case one. `PGPASSWORD` → [pgpassword], `myAPIKey` → [my, apikey].
  */
 export function nameWords(name: string): string[] {
   return name
-    .replace(/([a-z0-9])(?=[A-Z])/g, '$1_')
+    .replace(/([a-z])(?=[A-Z])/g, '$1_')
     .split(/[_.-]+/)
     .map((w) => w.toLowerCase())
     .filter((w) => w.length > 0);

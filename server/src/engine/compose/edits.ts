@@ -264,3 +264,84 @@ export function detectStyle(root: Node | null | undefined, source: SourceText): 
   if (!seqFound) style.sequenceOffset = style.indentUnit;
   return style;
 }
+
+export interface InsertPairsOptions extends InsertPairOptions {
+  /**
+   * Block style: insert above the first key instead of after the last one. Nested mappings use it, so
+   * their insertion never lands where the service's own new keys go (after its last line, which is
+   * also the nested mapping's last line when it is the service's last key).
+   */
+  atStart?: boolean;
+  /** Block style: insert above this pair (and its comment lines) instead. */
+  before?: Pair<unknown, unknown>;
+}
+
+/** A value to write that may nest mappings (`deploy: {resources: {limits: …}}`); leaves as in `NewValue`. */
+export type NewTree = NewValue | { mapping: [string, NewTree][] };
+
+/** Renders a tree value in flow style (`{resources: {limits: {memory: 512M}}}`). */
+export function flowValue(value: NewTree): string {
+  if ('scalar' in value) return value.scalar;
+  if ('sequence' in value) return `[${value.sequence.join(', ')}]`;
+  return `{${value.mapping.map(([key, child]) => `${key}: ${flowValue(child)}`).join(', ')}}`;
+}
+
+/** Renders `key: value` as block lines at `indent`, nested mappings one indent unit deeper (no final break). */
+function blockTree(key: string, value: NewTree, indent: number, style: YamlStyle, eol: string): string {
+  if (!('mapping' in value)) return blockPair(key, value, indent, style, eol);
+  if (value.mapping.length === 0) return `${' '.repeat(indent)}${key}: {}`;
+  return [`${' '.repeat(indent)}${key}:`, ...value.mapping.map(([k, v]) => blockTree(k, v, indent + style.indentUnit, style, eol))].join(eol);
+}
+
+/**
+ * Adds several `key: value` pairs (values may nest mappings) to a mapping in one edit: complete lines at
+ * the keys' column after `options.after` or the last pair (block style), or `, k: v, …` (flow style).
+ * Two such insertions at the same place give valid YAML in either order.
+ */
+export function insertPairs(
+  source: SourceText,
+  style: YamlStyle,
+  map: YAMLMap,
+  pairs: [string, NewTree][],
+  options: InsertPairsOptions = {},
+): TextEdit | undefined {
+  if (pairs.length === 0) return undefined;
+  const items = map.items as Pair<unknown, unknown>[];
+  const flowText = pairs.map(([key, value]) => `${key}: ${flowValue(value)}`).join(', ');
+  if (map.flow) {
+    if (items.length === 0) {
+      const open = map.range![0];
+      return source.text[open] === '{' ? edit(source, open + 1, open + 1, flowText) : undefined;
+    }
+    const end = pairEnd(options.after ?? items[items.length - 1], source);
+    return edit(source, end, end, `, ${flowText}`);
+  }
+  if (items.length === 0) return undefined;
+  const firstKey = items[0].key as Node | null;
+  if (!firstKey?.range) return undefined;
+  const column = source.positionAt(nodeStart(firstKey, source)).character;
+  const lines = pairs.map(([key, value]) => blockTree(key, value, column, style, source.eol)).join(source.eol);
+  const above = options.before ?? (options.atStart && !options.after ? items[0] : undefined);
+  if (above) {
+    // Above that key and the comment lines that annotate it.
+    const key = above.key as Node | null;
+    if (!key?.range) return undefined;
+    const start = nodeStart(key, source);
+    if (!onlyBlanksBefore(source, start)) return undefined;
+    let line = lineOf(source, start);
+    while (line > 0 && source.lineText(line - 1).trim().startsWith('#')) line--;
+    const offset = source.lineStarts[line];
+    return edit(source, offset, offset, lines + source.eol);
+  }
+  const endLine = lineOf(source, pairEnd(options.after ?? items[items.length - 1], source));
+  return insertLinesAfter(source, endLine, lines);
+}
+
+/** Gives a key that has no value (`key:`) a tree value, in flow style after the colon. */
+export function fillEmptyTree(source: SourceText, pair: Pair<unknown, unknown>, value: NewTree): TextEdit | undefined {
+  const key = pair.key as Node | null;
+  if (!key?.range) return undefined;
+  const colon = colonAfter(key.range[1], source);
+  if (colon === undefined) return undefined;
+  return edit(source, colon, colon, ` ${flowValue(value)}`);
+}

@@ -1,0 +1,38 @@
+// Every registered rule is complete: catalogue-shaped id, valid severities, equivalents, a docs
+// page that names it, and README's rule table lists it (scripts/rules-table.mjs keeps that in sync).
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { allRules } from '../../server/src/engine/engine';
+
+const repoRoot = path.resolve(__dirname, '..', '..', '..');
+const severities = ['error', 'warning', 'info', 'hint', 'off'];
+
+test('rule ids are unique, catalogue-shaped, and match their file kind', () => {
+  const ids = allRules.map((rule) => rule.id);
+  assert.equal(new Set(ids).size, ids.length);
+  for (const rule of allRules) {
+    assert.match(rule.id, /^CG-[DC]\d{3}$/);
+    assert.equal(rule.kind, rule.id.startsWith('CG-D') ? 'dockerfile' : 'compose', rule.id);
+    assert.ok(severities.includes(rule.severity), rule.id);
+    if (rule.strictSeverity) assert.ok(severities.includes(rule.strictSeverity), rule.id);
+    assert.ok(rule.title.length > 0 && rule.description.length > 20, rule.id);
+  }
+});
+
+test('every rule has a documentation page that names it', () => {
+  for (const rule of allRules) {
+    const page = path.join(repoRoot, 'docs', 'rules', `${rule.id}.md`);
+    assert.ok(fs.existsSync(page), `missing ${page}`);
+    assert.match(fs.readFileSync(page, 'utf8'), new RegExp(`^# ${rule.id}\\b`), rule.id);
+  }
+});
+
+test("README's rule table lists every rule (npm run docs:rules regenerates it)", () => {
+  const readme = fs.readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+  const table = readme.slice(readme.indexOf('<!-- rules:start -->'), readme.indexOf('<!-- rules:end -->'));
+  for (const rule of allRules) assert.ok(table.includes(`[${rule.id}](docs/rules/${rule.id}.md)`), `${rule.id} is not in README`);
+  const listed = [...table.matchAll(/\[(CG-[DC]\d{3})\]/g)].map((match) => match[1]);
+  assert.deepEqual([...listed].sort(), allRules.map((rule) => rule.id).sort());
+});
