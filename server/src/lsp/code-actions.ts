@@ -44,8 +44,9 @@ export function quickFixActions(params: CodeActionParams, document: TextDocument
       command: { title: `Show documentation for ${data.ruleId}`, command: showDocumentationCommand, arguments: [data.ruleId, diagnostic.codeDescription?.href] },
     });
   }
-  // Real fixes first, then the ignore/documentation family, as ESLint orders them.
-  return [...actions, ...ignoreActions];
+  // Real fixes first (safe ones on top), then the ignore/documentation family, as ESLint orders them.
+  const preferredFirst = [...actions.filter((action) => action.isPreferred), ...actions.filter((action) => !action.isPreferred)];
+  return [...preferredFirst, ...ignoreActions];
 }
 
 export function fixAllAction(params: CodeActionParams, uri: string, edits: { range: Diagnostic['range']; newText: string }[]): CodeAction[] {
