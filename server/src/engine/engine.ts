@@ -45,9 +45,11 @@ export function effectiveSeverity(meta: RuleMeta, finding: Finding, settings: En
   return meta.severity;
 }
 
-function runRules<M extends ModelBase>(rules: Rule<M>[], model: M, context: RuleContext, problems: SyntaxProblem[]): Finding[] {
+function runRules<M extends ModelBase>(rules: Rule<M>[], model: M, context: RuleContext, settings: EngineSettings, problems: SyntaxProblem[]): Finding[] {
   const findings: Finding[] = [];
   for (const rule of rules) {
+    // A rule that is off (by default or by configuration) is not run at all.
+    if ((settings.rules[rule.meta.id] ?? rule.meta.severity) === 'off') continue;
     try {
       findings.push(...rule.check(model, context));
     } catch (error) {
@@ -91,11 +93,11 @@ export function analyze(text: string, options: AnalyzeOptions): Analysis {
   const problems: SyntaxProblem[] = [];
   if (options.kind === 'dockerfile') {
     const dockerfile: DockerfileModel = parseDockerfile(text);
-    findings = runRules(dockerfileRules, dockerfile, context, problems);
+    findings = runRules(dockerfileRules, dockerfile, context, settings, problems);
     model = dockerfile;
   } else {
     const compose: ComposeModel = parseCompose(text);
-    findings = runRules(composeRules, compose, context, problems);
+    findings = runRules(composeRules, compose, context, settings, problems);
     model = compose;
   }
   problems.unshift(...model.problems);

@@ -51,16 +51,23 @@ export function toolCall(command: ShellCommand): ToolCall | undefined {
   return { command, tool: name, word, args: program.args };
 }
 
+/** Every tool call of a model, computed once: a dozen rules ask, on every keystroke. */
+const allToolCalls = new WeakMap<DockerfileModel, Array<ToolCall & RunInstruction>>();
+
 /** Every tool call in the file's RUN instructions, with the RUN and its stage. */
 export function toolCalls(model: DockerfileModel, tools: ReadonlySet<string>): Array<ToolCall & RunInstruction> {
-  const calls: Array<ToolCall & RunInstruction> = [];
-  for (const run of runInstructions(model)) {
-    for (const command of commandsOf(model, run.instruction)) {
-      const call = toolCall(command);
-      if (call && tools.has(call.tool)) calls.push({ ...call, ...run });
+  let calls = allToolCalls.get(model);
+  if (!calls) {
+    calls = [];
+    for (const run of runInstructions(model)) {
+      for (const command of commandsOf(model, run.instruction)) {
+        const call = toolCall(command);
+        if (call) calls.push({ ...call, ...run });
+      }
     }
+    allToolCalls.set(model, calls);
   }
-  return calls;
+  return calls.filter((call) => tools.has(call.tool));
 }
 
 /** Options and operands of a command line, given which options take a separate value. */

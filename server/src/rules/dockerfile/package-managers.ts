@@ -45,18 +45,25 @@ export interface PackageCall extends ToolCall, RunInstruction {
   operands: ShellWord[];
 }
 
+const packageManagers = new Set(Object.keys(FAMILY));
+/** Every package manager call of a model, computed once (several rules ask). */
+const allPackageCalls = new WeakMap<DockerfileModel, PackageCall[]>();
+
 /** Every OS package manager call with a verb, in document order. */
 export function packageCalls(model: DockerfileModel, families?: ReadonlySet<PackageFamily>): PackageCall[] {
-  const calls: PackageCall[] = [];
-  for (const call of toolCalls(model, new Set(Object.keys(FAMILY)))) {
-    const family = FAMILY[call.tool];
-    if (families && !families.has(family)) continue;
-    const split = splitArgs(call.args, OPTIONS_WITH_VALUE[family]);
-    const [verb, ...operands] = split.operands;
-    if (!verb) continue;
-    calls.push({ ...call, family, verb, options: split.options, optionValues: split.optionValues, operands });
+  let calls = allPackageCalls.get(model);
+  if (!calls) {
+    calls = [];
+    for (const call of toolCalls(model, packageManagers)) {
+      const family = FAMILY[call.tool];
+      const split = splitArgs(call.args, OPTIONS_WITH_VALUE[family]);
+      const [verb, ...operands] = split.operands;
+      if (!verb) continue;
+      calls.push({ ...call, family, verb, options: split.options, optionValues: split.optionValues, operands });
+    }
+    allPackageCalls.set(model, calls);
   }
-  return calls;
+  return families ? calls.filter((call) => families.has(call.family)) : calls;
 }
 
 /** The value of an option in either form: `--name=value`, `--name value`, `-ovalue` (short). */
