@@ -99,6 +99,7 @@ function has(set: RuleSet | undefined, ruleId: string): boolean {
 /** Whether a finding is suppressed file-wide or by a comment directly above its statement. */
 export function isSuppressed(finding: Finding, model: ModelBase, suppressions: Suppressions): boolean {
   if (has(suppressions.file, finding.ruleId)) return true;
+  if (suppressions.byCommentLine.size === 0) return false;
   const statement = model.statementStart(finding.range.start.line);
   for (let line = statement - 1; line >= 0; line--) {
     const text = model.source.lineText(line).trim();
