@@ -2,28 +2,13 @@
 // C045 (host port published twice) and C053 (volume shared read-write), project rules within one file.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseCompose, type ComposeModel } from '../../server/src/engine/compose/model';
 import { analyze } from '../../server/src/engine/engine';
 import { normalizeSettings } from '../../server/src/engine/settings';
-import { applyEdits } from '../../server/src/engine/text';
-import type { Finding, Rule } from '../../server/src/engine/types';
 import { rule as C042 } from '../../server/src/rules/compose/C042-privileged-ports';
 import { rule as C044 } from '../../server/src/rules/compose/C044-no-networks';
 import { rule as C045 } from '../../server/src/rules/compose/C045-duplicate-host-port';
 import { rule as C053 } from '../../server/src/rules/compose/C053-shared-volume';
-
-const lines = (...l: string[]) => l.join('\n') + '\n';
-const r = (sl: number, sc: number, el: number, ec: number) => ({ start: { line: sl, character: sc }, end: { line: el, character: ec } });
-
-function check(rule: Rule<ComposeModel>, text: string): Finding[] {
-  return rule.check(parseCompose(text), { profile: 'baseline' });
-}
-
-function fix(text: string, finding: Finding, index = 0): string {
-  const out = applyEdits(text, finding.fixes[index].edits);
-  assert.deepEqual(parseCompose(out).problems.filter((p) => p.severity === 'error'), [], `fixed text does not parse:\n${out}`);
-  return out;
-}
+import { checkCompose as check, fixCompose as fix, lines, range as r } from './kit';
 
 const ids = (text: string, rules?: Record<string, string>) =>
   analyze(text, { kind: 'compose', settings: normalizeSettings(rules ? { rules } : null) }).findings.map((f) => f.ruleId);

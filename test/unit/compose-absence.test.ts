@@ -2,11 +2,10 @@
 // fixes combine with C020/C023 under fix-all.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseCompose, type ComposeModel } from '../../server/src/engine/compose/model';
+import { parseCompose } from '../../server/src/engine/compose/model';
 import { analyze } from '../../server/src/engine/engine';
 import { combineFixes, fixAllEdits } from '../../server/src/engine/fix-all';
 import { applyEdits } from '../../server/src/engine/text';
-import type { Finding, Rule } from '../../server/src/engine/types';
 import { rule as C022 } from '../../server/src/rules/compose/C022-security-opt-missing';
 import { rule as C050 } from '../../server/src/rules/compose/C050-read-only';
 import { rule as C060 } from '../../server/src/rules/compose/C060-memory-limit';
@@ -15,27 +14,7 @@ import { rule as C062 } from '../../server/src/rules/compose/C062-pids-limit';
 import { rule as C063 } from '../../server/src/rules/compose/C063-ulimits';
 import { rule as C064 } from '../../server/src/rules/compose/C064-restart-policy';
 import { rule as C065, PLACEHOLDER_TEST } from '../../server/src/rules/compose/C065-healthcheck';
-
-const lines = (...l: string[]) => l.join('\n') + '\n';
-const r = (sl: number, sc: number, el: number, ec: number) => ({ start: { line: sl, character: sc }, end: { line: el, character: ec } });
-
-function check(rule: Rule<ComposeModel>, text: string): Finding[] {
-  return rule.check(parseCompose(text), { profile: 'baseline' });
-}
-
-/**
- * Applies fix `index` of the finding; asserts the result parses, no longer has a finding of the rule at the
- * same place, and offers no further fix there (a second run changes nothing).
- */
-function fix(rule: Rule<ComposeModel>, text: string, finding: Finding, index = 0): string {
-  const out = applyEdits(text, finding.fixes[index].edits);
-  assert.deepEqual(parseCompose(out).problems.filter((p) => p.severity === 'error'), [], `fixed text does not parse:\n${out}`);
-  const again = check(rule, out).filter((f) => f.message === finding.message);
-  assert.deepEqual(again, [], `the finding is still there after the fix:\n${out}`);
-  return out;
-}
-
-const ids = (text: string) => analyze(text, { kind: 'compose' }).findings.map((f) => f.ruleId);
+import { checkCompose as check, composeIds as ids, fixComposeGone as fix, lines, range as r } from './kit';
 
 describe('metadata', () => {
   it('carries the catalogue severities and anchors', () => {

@@ -10,6 +10,7 @@ import {
   insertPair,
 } from '../../server/src/engine/compose/edits';
 import { applyEdits } from '../../server/src/engine/text';
+import { assertComposeParses as reparsesCleanly } from './kit';
 
 /** The mapping or sequence at a dotted path of the first document (no aliases). */
 function at(text: string, path: string[]) {
@@ -21,11 +22,6 @@ function at(text: string, path: string[]) {
 
 function pairOf(map: YAMLMap, key: string): Pair<unknown, unknown> {
   return map.items.find((p) => (p.key as { value?: unknown }).value === key) as Pair<unknown, unknown>;
-}
-
-function reparsesCleanly(text: string) {
-  const problems = parseCompose(text).problems.filter((p) => p.severity === 'error');
-  assert.deepEqual(problems, [], text);
 }
 
 describe('compose edits: deletePair', () => {

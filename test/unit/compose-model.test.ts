@@ -3,8 +3,7 @@ import assert from 'node:assert/strict';
 import { isMap, isSeq } from 'yaml';
 import { parseCompose } from '../../server/src/engine/compose/model';
 import { composeRules } from '../../server/src/rules/compose';
-
-const lines = (...l: string[]) => l.join('\n') + '\n';
+import { lines } from './kit';
 
 function analyzeAll(text: string) {
   const model = parseCompose(text);

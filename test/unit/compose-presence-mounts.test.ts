@@ -1,29 +1,10 @@
 // Compose presence rules on mounts: sensitive host paths (C051) and mount propagation (C052).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseCompose } from '../../server/src/engine/compose/model';
-import { analyze } from '../../server/src/engine/engine';
-import { applyEdits } from '../../server/src/engine/text';
-import type { Finding, Rule } from '../../server/src/engine/types';
-import type { ComposeModel } from '../../server/src/engine/compose/model';
 import { composeRules } from '../../server/src/rules/compose';
 import { isReadOnlyExempt, normalizeHostPath, rule as C051, sensitivity } from '../../server/src/rules/compose/C051-sensitive-host-path';
 import { rule as C052 } from '../../server/src/rules/compose/C052-mount-propagation';
-
-const lines = (...l: string[]) => l.join('\n') + '\n';
-const r = (sl: number, sc: number, el: number, ec: number) => ({ start: { line: sl, character: sc }, end: { line: el, character: ec } });
-
-function check(rule: Rule<ComposeModel>, text: string): Finding[] {
-  return rule.check(parseCompose(text), { profile: 'baseline' });
-}
-
-function fix(text: string, finding: Finding, index = 0): string {
-  const out = applyEdits(text, finding.fixes[index].edits);
-  assert.deepEqual(parseCompose(out).problems.filter((p) => p.severity === 'error'), [], `fixed text does not parse:\n${out}`);
-  return out;
-}
-
-const ids = (text: string) => analyze(text, { kind: 'compose' }).findings.map((f) => f.ruleId);
+import { checkCompose as check, composeIds as ids, fixCompose as fix, lines, range as r } from './kit';
 
 describe('presence rules on mounts: metadata', () => {
   it('are registered with catalogue severities and equivalents', () => {

@@ -3,20 +3,12 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseCompose } from '../../server/src/engine/compose/model';
 import { analyze } from '../../server/src/engine/engine';
-import { applyEdits } from '../../server/src/engine/text';
 import type { Finding } from '../../server/src/engine/types';
 import { composeRules } from '../../server/src/rules/compose';
 import { rule as C030 } from '../../server/src/rules/compose/C030-literal-secret';
+import { fixCompose as fix, lines, range as r } from './kit';
 
-const lines = (...l: string[]) => l.join('\n') + '\n';
-const r = (sl: number, sc: number, el: number, ec: number) => ({ start: { line: sl, character: sc }, end: { line: el, character: ec } });
 const check = (text: string): Finding[] => C030.check(parseCompose(text), { profile: 'baseline' });
-
-function fix(text: string, finding: Finding): string {
-  const out = applyEdits(text, finding.fixes[0].edits);
-  assert.deepEqual(parseCompose(out).problems.filter((p) => p.severity === 'error'), [], `fixed text does not parse:\n${out}`);
-  return out;
-}
 
 const GITHUB_TOKEN = 'ghp_' + 'aB3dE5fG7hJ9kL1mN3pQ5rS7tV9wX1yZ3a5C';
 

@@ -4,9 +4,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseCompose } from '../../server/src/engine/compose/model';
-import { analyze } from '../../server/src/engine/engine';
-import { applyEdits } from '../../server/src/engine/text';
-import type { Finding, Rule } from '../../server/src/engine/types';
+import type { Rule } from '../../server/src/engine/types';
 import type { ComposeModel } from '../../server/src/engine/compose/model';
 import { composeRules } from '../../server/src/rules/compose';
 import { rule as C001 } from '../../server/src/rules/compose/C001-image-tag';
@@ -21,26 +19,7 @@ import { rule as C073 } from '../../server/src/rules/compose/C073-host-uts';
 import { rule as C074 } from '../../server/src/rules/compose/C074-host-userns';
 import { rule as C075 } from '../../server/src/rules/compose/C075-devices';
 import { rule as C076 } from '../../server/src/rules/compose/C076-cgroup-parent';
-
-const lines = (...l: string[]) => l.join('\n') + '\n';
-const r = (sl: number, sc: number, el: number, ec: number) => ({ start: { line: sl, character: sc }, end: { line: el, character: ec } });
-
-function check(rule: Rule<ComposeModel>, text: string): Finding[] {
-  return rule.check(parseCompose(text), { profile: 'baseline' });
-}
-
-/**
- * Applies fix `index` of the finding; asserts the result parses, the finding is gone from that place
- * and a second run offers no further fix there.
- */
-function fix(rule: Rule<ComposeModel>, text: string, finding: Finding, index = 0): string {
-  const out = applyEdits(text, finding.fixes[index].edits);
-  assert.deepEqual(parseCompose(out).problems.filter((p) => p.severity === 'error'), [], `fixed text does not parse:\n${out}`);
-  return out;
-}
-
-/** Rule ids reported by the whole engine (suppressions applied). */
-const ids = (text: string) => analyze(text, { kind: 'compose' }).findings.map((f) => f.ruleId);
+import { checkCompose as check, composeIds as ids, fixCompose as fix, lines, range as r } from './kit';
 
 describe('presence rules: metadata', () => {
   it('are registered once each, with catalogue severities and equivalents', () => {
@@ -105,7 +84,7 @@ describe('CG-C071–C074 host namespaces', () => {
       assert.match(finding.message, message);
       assert.equal(finding.related, undefined);
       assert.deepEqual(finding.fixes.map((f) => [f.title, f.isPreferred]), [[`Remove "${key}: host"`, false]]);
-      const out = fix(rule, text, finding);
+      const out = fix(text, finding);
       assert.equal(out, lines('services:', '  web:', '    image: nginx:1.27', '    user: "1000"'));
       assert.deepEqual(check(rule, out), []);
     });
@@ -159,15 +138,15 @@ describe('CG-C071–C074 host namespaces', () => {
         ['Reset "pid" only in service "b"', false],
       ],
     );
-    const out = fix(C071, text, finding);
+    const out = fix(text, finding);
     assert.equal(out, text.replace('  pid: host\n', ''));
     assert.deepEqual(check(C071, out), []);
     // "Only in b": `pid: !reset null` right after b's merge key; a remains.
-    const onlyB = fix(C071, text, finding, 2);
+    const onlyB = fix(text, finding, 2);
     assert.ok(onlyB.includes('  b:\n    <<: *debug\n    pid: !reset null\n    command: sh\n'), onlyB);
     const left = check(C071, onlyB);
     assert.deepEqual(left.map((f) => f.related!.map((x) => x.message)), [['Service "a" receives the value through this merge key.']]);
-    assert.equal(check(C071, fix(C071, onlyB, left[0], 1)).length, 0);
+    assert.equal(check(C071, fix(onlyB, left[0], 1)).length, 0);
   });
 
   it('gives no finding for an anchor no service receives, and works in flow style and with CRLF', () => {
@@ -175,9 +154,9 @@ describe('CG-C071–C074 host namespaces', () => {
     const flow = lines('services:', '  web: {ipc: host, image: x}');
     const [finding] = check(C072, flow);
     assert.deepEqual(finding.range, r(1, 13, 1, 17));
-    assert.equal(fix(C072, flow, finding), lines('services:', '  web: {image: x}'));
+    assert.equal(fix(flow, finding), lines('services:', '  web: {image: x}'));
     const crlf = 'services:\r\n  web:\r\n    uts: host\r\n    image: x\r\n';
-    assert.equal(fix(C073, crlf, check(C073, crlf)[0]), 'services:\r\n  web:\r\n    image: x\r\n');
+    assert.equal(fix(crlf, check(C073, crlf)[0]), 'services:\r\n  web:\r\n    image: x\r\n');
   });
 
   it('is suppressed by the KICS pragma of its UUID, and ours for CIS-only rules', () => {
@@ -200,7 +179,7 @@ describe('CG-C076 cgroup_parent', () => {
     assert.equal(finding.severity, undefined);
     assert.match(finding.message, /^Service "web" runs under the custom cgroup parent "\/custom"/);
     assert.deepEqual(finding.fixes.map((f) => [f.title, f.isPreferred]), [['Remove "cgroup_parent"', false]]);
-    const out = fix(C076, text, finding);
+    const out = fix(text, finding);
     assert.equal(out, lines('services:', '  web:', '    image: x:1'));
     assert.deepEqual(check(C076, out), []);
   });
@@ -235,10 +214,10 @@ describe('CG-C024–C026 kernel confinement switched off', () => {
       assert.match(findings[0].message, /for service "web"\./);
       assert.equal(findings[0].severity, undefined);
       assert.deepEqual(findings[0].fixes.map((f) => [f.title, f.isPreferred]), [[`Remove "${colon}"`, false]]);
-      const out = fix(rule, text, findings[0]);
+      const out = fix(text, findings[0]);
       assert.equal(out, text.replace(`      - ${colon}\n`, ''));
       assert.equal(check(rule, out).length, 1);
-      const both = fix(rule, out, check(rule, out)[0]);
+      const both = fix(out, check(rule, out)[0]);
       assert.equal(both, lines('services:', '  web:', '    security_opt:', '      - no-new-privileges:true', `      - ${fine}`));
       assert.deepEqual(check(rule, both), []);
     });
@@ -254,9 +233,9 @@ describe('CG-C024–C026 kernel confinement switched off', () => {
 
   it('deletes from a flow list and leaves [] for the only item', () => {
     const flow = lines('services:', '  web:', '    security_opt: [label=disable, "no-new-privileges:true"]');
-    assert.equal(fix(C026, flow, check(C026, flow)[0]), lines('services:', '  web:', '    security_opt: ["no-new-privileges:true"]'));
+    assert.equal(fix(flow, check(C026, flow)[0]), lines('services:', '  web:', '    security_opt: ["no-new-privileges:true"]'));
     const only = lines('services:', '  web:', '    security_opt: [apparmor:unconfined]');
-    assert.equal(fix(C025, only, check(C025, only)[0]), lines('services:', '  web:', '    security_opt: []'));
+    assert.equal(fix(only, check(C025, only)[0]), lines('services:', '  web:', '    security_opt: []'));
   });
 
   it('reports an anchored list once, in the anchor, and keeps aliased items without a fix', () => {
@@ -267,7 +246,7 @@ describe('CG-C024–C026 kernel confinement switched off', () => {
     assert.match(finding.message, /for services "a", "b"\./);
     assert.equal(finding.related!.length, 2);
     assert.equal(finding.fixes[0].title, 'Remove "seccomp:unconfined" in the anchor (affects 2 services)');
-    assert.deepEqual(check(C024, fix(C024, text, finding)), []);
+    assert.deepEqual(check(C024, fix(text, finding)), []);
     const aliased = lines('services:', '  a:', '    security_opt: [&u seccomp:unconfined]', '  b:', '    security_opt: [*u]');
     const found = check(C024, aliased);
     assert.equal(found.length, 1);
@@ -318,11 +297,11 @@ describe('CG-C021 cap_add', () => {
   it('deletes the list item (not preferred) and the finding goes', () => {
     const [first] = check(C021, text);
     assert.deepEqual(first.fixes.map((f) => [f.title, f.isPreferred]), [['Remove "SYS_ADMIN" from "cap_add"', false]]);
-    const out = fix(C021, text, first);
+    const out = fix(text, first);
     assert.equal(out, text.replace('      - SYS_ADMIN\n', ''));
     assert.equal(check(C021, out).length, 3);
     let all = text;
-    for (let i = 0; i < 4; i++) all = fix(C021, all, check(C021, all)[0]);
+    for (let i = 0; i < 4; i++) all = fix(all, check(C021, all)[0]);
     assert.deepEqual(check(C021, all), []);
     assert.equal(all, lines('services:', '  web:', '    cap_add:', '      - NET_BIND_SERVICE', '      - CAP_CHOWN', '      - "${CAP}"'));
   });
@@ -341,7 +320,7 @@ describe('CG-C021 cap_add', () => {
     assert.deepEqual(finding.range, r(1, 12, 1, 22));
     assert.match(finding.message, /^Services "a", "b" get SYS_PTRACE/);
     assert.equal(finding.fixes[0].title, 'Remove "SYS_PTRACE" from "cap_add" in the anchor (affects 2 services)');
-    assert.equal(fix(C021, anchored, finding), anchored.replace('[SYS_PTRACE]', '[]'));
+    assert.equal(fix(anchored, finding), anchored.replace('[SYS_PTRACE]', '[]'));
     const plain = lines('services:', '  web:', '    image: x:1', '    cap_add: [SYS_ADMIN]');
     assert.ok(ids(plain).includes('CG-C021'));
     assert.ok(!ids('# kics-scan disable=ce76b7d0-9e77-464d-b86f-c5c48e03e22d\n' + plain).includes('CG-C021'));
@@ -358,11 +337,11 @@ describe('CG-C010 root user', () => {
       'Service "web" runs as root ("user: root"), overriding any non-root user of the image. Use a non-root uid:gid such as "10001:10001" (or the image\'s own non-root user).',
     );
     assert.deepEqual(findings[0].fixes.map((f) => [f.title, f.isPreferred]), [['Run as "10001:10001"', false]]);
-    const out = fix(C010, text, findings[0]);
+    const out = fix(text, findings[0]);
     assert.equal(out, text.replace('user: root', 'user: "10001:10001"'));
     assert.equal(check(C010, out).length, 2);
-    assert.equal(fix(C010, text, findings[1]), text.replace('user: "0:0"', 'user: "10001:10001"'));
-    assert.equal(fix(C010, text, findings[2]), text.replace('user: 0\n', 'user: "10001:10001"\n'));
+    assert.equal(fix(text, findings[1]), text.replace('user: "0:0"', 'user: "10001:10001"'));
+    assert.equal(fix(text, findings[2]), text.replace('user: 0\n', 'user: "10001:10001"\n'));
   });
 
   it('reads defaults; non-root and unknown users are not reported', () => {
@@ -383,8 +362,8 @@ describe('CG-C010 root user', () => {
       'Run as "10001:10001" only in service "a"',
       'Run as "10001:10001" only in service "b"',
     ]);
-    assert.deepEqual(check(C010, fix(C010, anchored, finding)), []);
-    const onlyA = fix(C010, anchored, finding, 1);
+    assert.deepEqual(check(C010, fix(anchored, finding)), []);
+    const onlyA = fix(anchored, finding, 1);
     assert.equal(onlyA, anchored.replace('    <<: *u\n  b:', '    <<: *u\n    user: "10001:10001"\n  b:'));
     assert.deepEqual(check(C010, onlyA).map((f) => f.related!.length), [1]);
     const text = lines('services:', '  web:', '    image: x:1', '    user: root');

@@ -9,23 +9,9 @@ import { rule as C041 } from '../../server/src/rules/compose/C041-port-all-inter
 import { rule as C043 } from '../../server/src/rules/compose/C043-docker-socket';
 import { rule as C070 } from '../../server/src/rules/compose/C070-privileged';
 import { applyEdits } from '../../server/src/engine/text';
-import type { Finding, Rule } from '../../server/src/engine/types';
+import type { Rule } from '../../server/src/engine/types';
 import type { ComposeModel } from '../../server/src/engine/compose/model';
-
-const lines = (...l: string[]) => l.join('\n') + '\n';
-const r = (sl: number, sc: number, el: number, ec: number) => ({ start: { line: sl, character: sc }, end: { line: el, character: ec } });
-
-function check(rule: Rule<ComposeModel>, text: string): Finding[] {
-  return rule.check(parseCompose(text), { profile: 'baseline' });
-}
-
-/** Applies fix `index` of the finding and asserts the result parses and the rule is gone (or has no fix left). */
-function fix(rule: Rule<ComposeModel>, text: string, finding: Finding, index = 0): string {
-  const out = applyEdits(text, finding.fixes[index].edits);
-  const model = parseCompose(out);
-  assert.deepEqual(model.problems.filter((p) => p.severity === 'error'), [], `fixed text does not parse:\n${out}`);
-  return out;
-}
+import { assertComposeParses as assertNoErrors, checkCompose as check, fixCompose as fix, lines, range as r } from './kit';
 
 /** Applies every preferred fix of the rule at once (fix-all). */
 function fixAll(rules: Rule<ComposeModel>[], text: string): string {
@@ -36,10 +22,6 @@ function fixAll(rules: Rule<ComposeModel>[], text: string): string {
 
 /** The rules this file tests; later rules have their own test files. */
 const firstRules = composeRules.filter((rule) => ['CG-C020', 'CG-C023', 'CG-C040', 'CG-C041', 'CG-C043', 'CG-C070'].includes(rule.meta.id));
-
-function assertNoErrors(text: string) {
-  assert.deepEqual(parseCompose(text).problems.filter((p) => p.severity === 'error'), [], text);
-}
 
 describe('rule metadata', () => {
   it('lists the rules in id order with catalogue severities', () => {
@@ -73,7 +55,7 @@ describe('CG-C070 privileged', () => {
     assert.equal(finding.related, undefined);
     assert.equal(finding.fixes.length, 1);
     assert.equal(finding.fixes[0].isPreferred, true);
-    const out = fix(C070, text, finding);
+    const out = fix(text, finding);
     assert.equal(out, lines('services:', '  web:', '    image: nginx', '    user: "1000"'));
     assert.deepEqual(check(C070, out), []);
     assert.equal(parseCompose(text).statementStart(finding.range.start.line), 3);
@@ -99,7 +81,7 @@ describe('CG-C070 privileged', () => {
     const flow = lines('services:', '  web: {image: x, privileged: true}', '  db: {privileged: true, image: y}');
     const findings = check(C070, flow);
     assert.deepEqual(findings.map((f) => f.range), [r(1, 30, 1, 34), r(2, 19, 2, 23)]);
-    assert.equal(fix(C070, flow, findings[0]), lines('services:', '  web: {image: x}', '  db: {privileged: true, image: y}'));
+    assert.equal(fix(flow, findings[0]), lines('services:', '  web: {image: x}', '  db: {privileged: true, image: y}'));
     const all = fixAll([C070], flow);
     assert.equal(all, lines('services:', '  web: {image: x}', '  db: {image: y}'));
     assert.deepEqual(check(C070, all), []);
@@ -131,7 +113,7 @@ describe('CG-C070 privileged', () => {
     assert.match(finding.message, /^Services "a", "b" run privileged/);
     assert.equal(finding.fixes[0].title, 'Remove "privileged" in the anchor (affects 2 services)');
     assert.equal(finding.fixes[0].isPreferred, true);
-    const out = fix(C070, anchored, finding);
+    const out = fix(anchored, finding);
     assert.equal(out, anchored.replace('  privileged: true\n', ''));
     assert.deepEqual(check(C070, out), []);
     // "Only in b" inserts the override right after b's merge key.
@@ -150,14 +132,14 @@ describe('CG-C070 privileged', () => {
     const crlf = 'services:\r\n  web:\r\n    privileged: true\r\n    image: x\r\n';
     const [finding] = check(C070, crlf);
     assert.deepEqual(finding.range, r(2, 16, 2, 20));
-    assert.equal(fix(C070, crlf, finding), 'services:\r\n  web:\r\n    image: x\r\n');
+    assert.equal(fix(crlf, finding), 'services:\r\n  web:\r\n    image: x\r\n');
   });
 
   it('works after a BOM', () => {
     const bom = '\uFEFFservices:\n  web:\n    privileged: true\n';
     const [finding] = check(C070, bom);
     assert.deepEqual(finding.range, r(2, 16, 2, 20));
-    assert.equal(fix(C070, bom, finding), '\uFEFFservices:\n  web:\n    {}\n');
+    assert.equal(fix(bom, finding), '\uFEFFservices:\n  web:\n    {}\n');
   });
 });
 
@@ -168,7 +150,7 @@ describe('CG-C040 host network', () => {
     assert.deepEqual(finding.range, r(2, 18, 2, 22));
     assert.equal(finding.fixes.length, 1);
     assert.equal(finding.fixes[0].isPreferred, false);
-    const out = fix(C040, text, finding);
+    const out = fix(text, finding);
     assert.equal(out, lines('services:', '  web:', '    image: x'));
     assert.deepEqual(check(C040, out), []);
   });
@@ -185,7 +167,7 @@ describe('CG-C040 host network', () => {
     const text = lines('services:', '  web: {network_mode: host, image: x}');
     const [finding] = check(C040, text);
     assert.deepEqual(finding.range, r(1, 22, 1, 26));
-    assert.equal(fix(C040, text, finding), lines('services:', '  web: {image: x}'));
+    assert.equal(fix(text, finding), lines('services:', '  web: {image: x}'));
   });
 });
 
@@ -298,7 +280,7 @@ describe('CG-C041 ports on all interfaces', () => {
     const flow = 'services:\r\n  web:\r\n    ports: ["80:80", \'127.0.0.1:81:81\']\r\n';
     const [finding] = check(C041, flow);
     assert.deepEqual(finding.range, r(2, 12, 2, 19));
-    assert.equal(fix(C041, flow, finding), 'services:\r\n  web:\r\n    ports: ["127.0.0.1:80:80", \'127.0.0.1:81:81\']\r\n');
+    assert.equal(fix(flow, finding), 'services:\r\n  web:\r\n    ports: ["127.0.0.1:80:80", \'127.0.0.1:81:81\']\r\n');
   });
 
   it('reports a port list shared through an alias once, with each alias', () => {
@@ -333,7 +315,7 @@ describe('CG-C043 docker socket', () => {
     assert.match(findings[0].message, /tecnativa\/docker-socket-proxy/);
     assert.match(findings[0].message, /":ro" does not help/);
     assert.equal(findings[0].fixes[0].isPreferred, false);
-    const out = fix(C043, text, findings[0]);
+    const out = fix(text, findings[0]);
     assert.equal(out, text.replace('      - /var/run/docker.sock:/var/run/docker.sock:ro\n', ''));
     assert.equal(check(C043, out).length, 4);
   });
@@ -354,16 +336,16 @@ describe('CG-C043 docker socket', () => {
     const [finding, ...rest] = check(C043, text);
     assert.equal(rest.length, 0);
     assert.deepEqual(finding.range, r(4, 16, 4, 36));
-    const out = fix(C043, text, finding);
+    const out = fix(text, finding);
     assert.equal(out, lines('services:', '  web:', '    volumes:', '      - type: volume', '        source: docker.sock', '        target: /x'));
   });
 
   it('leaves [] when the only mount goes, and works in flow style', () => {
     const text = lines('services:', '  web:', '    volumes: ["/var/run/docker.sock:/var/run/docker.sock"]');
     const [finding] = check(C043, text);
-    assert.equal(fix(C043, text, finding), lines('services:', '  web:', '    volumes: []'));
+    assert.equal(fix(text, finding), lines('services:', '  web:', '    volumes: []'));
     const block = lines('services:', '  web:', '    volumes:', '      - /var/run/docker.sock:/var/run/docker.sock');
-    assert.equal(fix(C043, block, check(C043, block)[0]), lines('services:', '  web:', '    volumes:', '      []'));
+    assert.equal(fix(block, check(C043, block)[0]), lines('services:', '  web:', '    volumes:', '      []'));
   });
 
   it('reports a top-level volume whose device is the socket, with the services that mount it', () => {
@@ -392,7 +374,7 @@ describe('CG-C020 cap_drop ALL', () => {
     const text = lines('services:', '  web:', '    image: x', '    ports:', '      - "80"', '  db:', '    image: y');
     const findings = check(C020, text);
     assert.deepEqual(findings.map((f) => f.range), [r(1, 2, 1, 5), r(5, 2, 5, 4)]);
-    const out = fix(C020, text, findings[0]);
+    const out = fix(text, findings[0]);
     // Not after `ports:`'s list: that is where other fixes append items, and the result would depend on their order.
     assert.equal(out, lines('services:', '  web:', '    image: x', '    cap_drop:', '      - ALL', '    ports:', '      - "80"', '  db:', '    image: y'));
     assert.deepEqual(check(C020, out).map((f) => f.range), [r(7, 2, 7, 4)]);
@@ -409,7 +391,7 @@ describe('CG-C020 cap_drop ALL', () => {
   it('inserts next to the merge key when the merged mapping lacks it', () => {
     const text = lines('x-base: &base', '  restart: always', 'services:', '  web:', '    <<: *base', '    image: x');
     const [finding] = check(C020, text);
-    assert.equal(fix(C020, text, finding), lines('x-base: &base', '  restart: always', 'services:', '  web:', '    <<: *base', '    cap_drop:', '      - ALL', '    image: x'));
+    assert.equal(fix(text, finding), lines('x-base: &base', '  restart: always', 'services:', '  web:', '    <<: *base', '    cap_drop:', '      - ALL', '    image: x'));
   });
 
   it('accepts ALL in any case with an optional CAP_ prefix', () => {
@@ -422,22 +404,22 @@ describe('CG-C020 cap_drop ALL', () => {
     const flow = lines('services:', '  web:', '    cap_drop: [NET_RAW]');
     const [finding] = check(C020, flow);
     assert.deepEqual(finding.range, r(2, 4, 2, 12));
-    assert.equal(fix(C020, flow, finding), lines('services:', '  web:', '    cap_drop: [NET_RAW, ALL]'));
+    assert.equal(fix(flow, finding), lines('services:', '  web:', '    cap_drop: [NET_RAW, ALL]'));
     const block = lines('services:', '  web:', '    cap_drop:', '      - NET_RAW # why', '    image: x');
-    assert.equal(fix(C020, block, check(C020, block)[0]), lines('services:', '  web:', '    cap_drop:', '      - NET_RAW # why', '      - ALL', '    image: x'));
+    assert.equal(fix(block, check(C020, block)[0]), lines('services:', '  web:', '    cap_drop:', '      - NET_RAW # why', '      - ALL', '    image: x'));
     const empty = lines('services:', '  web:', '    cap_drop:', '    image: x');
-    assert.equal(fix(C020, empty, check(C020, empty)[0]), lines('services:', '  web:', '    cap_drop: [ALL]', '    image: x'));
+    assert.equal(fix(empty, check(C020, empty)[0]), lines('services:', '  web:', '    cap_drop: [ALL]', '    image: x'));
     const reset = lines('services:', '  web:', '    cap_drop: !reset []');
-    assert.equal(fix(C020, reset, check(C020, reset)[0]), lines('services:', '  web:', '    cap_drop: !reset [ALL]'));
+    assert.equal(fix(reset, check(C020, reset)[0]), lines('services:', '  web:', '    cap_drop: !reset [ALL]'));
   });
 
   it('handles flow services, the file style, CRLF and EOF without a line break', () => {
     const flow = lines('services:', '  web: {image: x}');
-    assert.equal(fix(C020, flow, check(C020, flow)[0]), lines('services:', '  web: {image: x, cap_drop: [ALL]}'));
+    assert.equal(fix(flow, check(C020, flow)[0]), lines('services:', '  web: {image: x, cap_drop: [ALL]}'));
     const four = lines('services:', '    web:', '        image: x', '        ports:', '        - "80"');
-    assert.equal(fix(C020, four, check(C020, four)[0]), lines('services:', '    web:', '        image: x', '        cap_drop:', '        - ALL', '        ports:', '        - "80"'));
+    assert.equal(fix(four, check(C020, four)[0]), lines('services:', '    web:', '        image: x', '        cap_drop:', '        - ALL', '        ports:', '        - "80"'));
     const crlf = 'services:\r\n  web:\r\n    image: x';
-    assert.equal(fix(C020, crlf, check(C020, crlf)[0]), 'services:\r\n  web:\r\n    image: x\r\n    cap_drop:\r\n      - ALL');
+    assert.equal(fix(crlf, check(C020, crlf)[0]), 'services:\r\n  web:\r\n    image: x\r\n    cap_drop:\r\n      - ALL');
   });
 
   it('reports a service that is only an alias without a fix', () => {
@@ -452,7 +434,7 @@ describe('CG-C023 no-new-privileges', () => {
     const text = lines('services:', '  web:', '    image: x');
     const [finding] = check(C023, text);
     assert.deepEqual(finding.range, r(1, 2, 1, 5));
-    const out = fix(C023, text, finding);
+    const out = fix(text, finding);
     assert.equal(out, lines('services:', '  web:', '    image: x', '    security_opt:', '      - no-new-privileges:true'));
     assert.deepEqual(check(C023, out), []);
   });
@@ -468,18 +450,18 @@ describe('CG-C023 no-new-privileges', () => {
     const [finding, ...rest] = check(C023, text);
     assert.equal(rest.length, 0);
     assert.deepEqual(finding.range, r(4, 8, 4, 33));
-    assert.equal(fix(C023, text, finding), lines('services:', '  web:', '    security_opt:', '      - label:type:x', '      - "no-new-privileges:true"'));
+    assert.equal(fix(text, finding), lines('services:', '  web:', '    security_opt:', '      - label:type:x', '      - "no-new-privileges:true"'));
   });
 
   it('reports a list without it on the key and appends it', () => {
     const block = lines('services:', '  web:', '    security_opt:', '      - seccomp:unconfined');
     const [finding] = check(C023, block);
     assert.deepEqual(finding.range, r(2, 4, 2, 16));
-    const out = fix(C023, block, finding);
+    const out = fix(block, finding);
     assert.equal(out, lines('services:', '  web:', '    security_opt:', '      - seccomp:unconfined', '      - no-new-privileges:true'));
     assert.deepEqual(check(C023, out), []);
     const flow = lines('services:', '  web:', '    security_opt: [seccomp:unconfined]');
-    const flowOut = fix(C023, flow, check(C023, flow)[0]);
+    const flowOut = fix(flow, check(C023, flow)[0]);
     assert.equal(flowOut, lines('services:', '  web:', '    security_opt: [seccomp:unconfined, "no-new-privileges:true"]'));
     assert.deepEqual(check(C023, flowOut), []);
   });
@@ -490,7 +472,7 @@ describe('CG-C023 no-new-privileges', () => {
     assert.equal(findings.length, 1);
     assert.deepEqual(findings[0].range, r(1, 2, 1, 14));
     assert.equal(findings[0].related!.length, 2);
-    assert.deepEqual(check(C023, fix(C023, text, findings[0])), []);
+    assert.deepEqual(check(C023, fix(text, findings[0])), []);
   });
 });
 
@@ -562,7 +544,7 @@ describe('edge readings', () => {
     const text = lines('services:', '  web:', '    security_opt:', '      - no-new-privileges=0');
     const [finding] = check(C023, text);
     assert.deepEqual(finding.range, r(3, 8, 3, 27));
-    assert.equal(fix(C023, text, finding), lines('services:', '  web:', '    security_opt:', '      - no-new-privileges:true'));
+    assert.equal(fix(text, finding), lines('services:', '  web:', '    security_opt:', '      - no-new-privileges:true'));
   });
 
   it('does not offer to delete a mount whose anchor is used elsewhere', () => {

@@ -8,8 +8,7 @@ import { parseDockerfile } from '../../server/src/engine/dockerfile/model';
 import { expandVariables, builtinScope, type VarDecl } from '../../server/src/engine/dockerfile/args';
 import { parseImageRef } from '../../server/src/engine/dockerfile/image-ref';
 import { classifyBaseImage } from '../../server/src/engine/dockerfile/base-images';
-
-const range = (l1: number, c1: number, l2: number, c2: number) => ({ start: { line: l1, character: c1 }, end: { line: l2, character: c2 } });
+import { range } from './kit';
 
 function scopeOf(values: Record<string, string | null>): Map<string, VarDecl> {
   const scope = builtinScope();

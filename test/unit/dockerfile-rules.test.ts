@@ -2,9 +2,9 @@
 // text after each fix, the fixed text is clean for the rule, and a second pass offers no fix.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseDockerfile, type DockerfileModel } from '../../server/src/engine/dockerfile/model';
+import { parseDockerfile } from '../../server/src/engine/dockerfile/model';
 import { applyEdits } from '../../server/src/engine/text';
-import type { Finding, Rule, RuleContext } from '../../server/src/engine/types';
+import type { RuleContext } from '../../server/src/engine/types';
 import { dockerfileRules } from '../../server/src/rules/dockerfile/index';
 import { rule as D001 } from '../../server/src/rules/dockerfile/D001-untagged-image';
 import { rule as D002, isFloatingTag } from '../../server/src/rules/dockerfile/D002-floating-tag';
@@ -12,31 +12,7 @@ import { rule as D020 } from '../../server/src/rules/dockerfile/D020-missing-use
 import { rule as D021 } from '../../server/src/rules/dockerfile/D021-root-user';
 import { rule as D060 } from '../../server/src/rules/dockerfile/D060-add-instead-of-copy';
 import { rule as D073 } from '../../server/src/rules/dockerfile/D073-shell-form-cmd';
-
-const baseline: RuleContext = { profile: 'baseline' };
-const range = (l1: number, c1: number, l2: number, c2: number) => ({ start: { line: l1, character: c1 }, end: { line: l2, character: c2 } });
-const lines = (...l: string[]) => l.join('\n') + '\n';
-
-function check(rule: Rule<DockerfileModel>, text: string, context: RuleContext = baseline): Finding[] {
-  return rule.check(parseDockerfile(text), context);
-}
-
-/**
- * Applies the fix, then asserts the rule no longer reports that finding and that the rule
- * offers nothing more to apply (idempotence). Returns the fixed text.
- */
-function applyFix(rule: Rule<DockerfileModel>, text: string, finding: Finding, index = 0, context: RuleContext = baseline): string {
-  const fix = finding.fixes[index];
-  assert.ok(fix, `finding has fix #${index}`);
-  const fixed = applyEdits(text, fix.edits);
-  const after = check(rule, fixed, context);
-  assert.ok(
-    !after.some((f) => f.range.start.line === finding.range.start.line && f.message === finding.message),
-    `the finding is gone after the fix:\n${fixed}`,
-  );
-  assert.equal(after.length, check(rule, text, context).length - 1, 'exactly one finding fewer');
-  return fixed;
-}
+import { applyFixExact as applyFix, baseline, checkDockerfile as check, lines, range } from './kit';
 
 describe('rule metadata', () => {
   it('lists the rules in id order with catalogue severities', () => {

@@ -3,10 +3,8 @@
 // ranges, exact text after each fix, a clean second pass, and foreign suppression pragmas.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyze } from '../../server/src/engine/engine';
-import { parseDockerfile, type DockerfileModel } from '../../server/src/engine/dockerfile/model';
+import { parseDockerfile } from '../../server/src/engine/dockerfile/model';
 import { applyEdits } from '../../server/src/engine/text';
-import type { Finding, Rule, RuleContext } from '../../server/src/engine/types';
 import { rule as D022 } from '../../server/src/rules/dockerfile/D022-sudo';
 import { rule as D023 } from '../../server/src/rules/dockerfile/D023-non-numeric-user';
 import { rule as D024, isWritableDestination } from '../../server/src/rules/dockerfile/D024-chown-app-code';
@@ -18,30 +16,7 @@ import { rule as D050 } from '../../server/src/rules/dockerfile/D050-sensitive-w
 import { rule as D051 } from '../../server/src/rules/dockerfile/D051-copy-root-to-root';
 import { rule as D074 } from '../../server/src/rules/dockerfile/D074-missing-healthcheck';
 import { rule as D075 } from '../../server/src/rules/dockerfile/D075-pointless-tools';
-
-const baseline: RuleContext = { profile: 'baseline' };
-const range = (l1: number, c1: number, l2: number, c2: number) => ({ start: { line: l1, character: c1 }, end: { line: l2, character: c2 } });
-const lines = (...l: string[]) => l.join('\n') + '\n';
-
-function check(rule: Rule<DockerfileModel>, text: string, context: RuleContext = baseline): Finding[] {
-  return rule.check(parseDockerfile(text), context);
-}
-
-/**
- * Applies a fix; the finding is gone (fewer findings with its message), the text still parses,
- * and the result is returned for exact comparison.
- */
-function applyFix(rule: Rule<DockerfileModel>, text: string, finding: Finding, index = 0, context: RuleContext = baseline): string {
-  const fix = finding.fixes[index];
-  assert.ok(fix, `finding has fix #${index}`);
-  const fixed = applyEdits(text, fix.edits);
-  const same = (findings: Finding[]) => findings.filter((f) => f.message === finding.message).length;
-  assert.ok(same(check(rule, fixed, context)) < same(check(rule, text, context)), `the finding is gone:\n${fixed}`);
-  assert.equal(parseDockerfile(fixed).degraded, false);
-  return fixed;
-}
-
-const ids = (text: string, context: { buildTarget?: string } = {}) => analyze(text, { kind: 'dockerfile', ...context }).findings.map((f) => f.ruleId);
+import { applyFixFewer as applyFix, baseline, checkDockerfile as check, dockerfileIds as ids, lines, range } from './kit';
 
 describe('CG-D040 EXPOSE 22', () => {
   it('flags 22, 22/tcp, 22/udp and an ARG that resolves to 22, on the port', () => {

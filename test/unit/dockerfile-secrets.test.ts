@@ -3,36 +3,12 @@
 // refactor, exact text after each fix, a clean second pass, and foreign suppression pragmas.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyze } from '../../server/src/engine/engine';
-import { parseDockerfile, type DockerfileModel } from '../../server/src/engine/dockerfile/model';
-import { applyEdits } from '../../server/src/engine/text';
-import type { Finding, Rule, RuleContext } from '../../server/src/engine/types';
 import { rule as D030 } from '../../server/src/rules/dockerfile/D030-secret-build-arg';
 import { rule as D031 } from '../../server/src/rules/dockerfile/D031-secret-env';
 import { rule as D032 } from '../../server/src/rules/dockerfile/D032-hardcoded-credential';
 import { rule as D033, isCredentialFile } from '../../server/src/rules/dockerfile/D033-credential-file-copy';
 import { rule as D034 } from '../../server/src/rules/dockerfile/D034-cloud-cli-login';
-
-const baseline: RuleContext = { profile: 'baseline' };
-const range = (l1: number, c1: number, l2: number, c2: number) => ({ start: { line: l1, character: c1 }, end: { line: l2, character: c2 } });
-const lines = (...l: string[]) => l.join('\n') + '\n';
-
-function check(rule: Rule<DockerfileModel>, text: string, context: RuleContext = baseline): Finding[] {
-  return rule.check(parseDockerfile(text), context);
-}
-
-/** Applies a fix; the finding is gone (fewer findings with its message) and the fixed text parses. */
-function applyFix(rule: Rule<DockerfileModel>, text: string, finding: Finding, index = 0): string {
-  const fix = finding.fixes[index];
-  assert.ok(fix, `finding has fix #${index}`);
-  const fixed = applyEdits(text, fix.edits);
-  const same = (findings: Finding[]) => findings.filter((f) => f.message === finding.message).length;
-  assert.ok(same(check(rule, fixed)) < same(check(rule, text)), `the finding is gone:\n${fixed}`);
-  assert.equal(parseDockerfile(fixed).degraded, false);
-  return fixed;
-}
-
-const ids = (text: string) => analyze(text, { kind: 'dockerfile' }).findings.map((f) => f.ruleId);
+import { applyFixFewer as applyFix, checkDockerfile as check, dockerfileIds as ids, lines, range } from './kit';
 
 describe('CG-D030 secret build argument', () => {
   it('has the catalogue metadata', () => {

@@ -7,8 +7,7 @@ import assert from 'node:assert/strict';
 import { analyze } from '../../server/src/engine/engine';
 import { parseDockerfile, type DockerfileModel } from '../../server/src/engine/dockerfile/model';
 import { defaultSettings } from '../../server/src/engine/settings';
-import { applyEdits } from '../../server/src/engine/text';
-import type { Finding, Rule, RuleContext } from '../../server/src/engine/types';
+import type { Rule, RuleContext } from '../../server/src/engine/types';
 import { dockerfileRules } from '../../server/src/rules/dockerfile/index';
 import { rule as D003 } from '../../server/src/rules/dockerfile/D003-digest-not-pinned';
 import { rule as D004, isTrustedRegistry, registryOfReference } from '../../server/src/rules/dockerfile/D004-untrusted-registry';
@@ -33,33 +32,9 @@ import { rule as D069 } from '../../server/src/rules/dockerfile/D069-update-with
 import { rule as D070 } from '../../server/src/rules/dockerfile/D070-apt-install-recommends';
 import { rule as D071 } from '../../server/src/rules/dockerfile/D071-distro-upgrade';
 import { rule as D072, shellHasPipefail } from '../../server/src/rules/dockerfile/D072-pipe-without-pipefail';
+import { applyFixExact as applyFix, baseline, checkDockerfile as check, lines, range } from './kit';
 
-const baseline: RuleContext = { profile: 'baseline' };
-const range = (l1: number, c1: number, l2: number, c2: number) => ({ start: { line: l1, character: c1 }, end: { line: l2, character: c2 } });
-const lines = (...l: string[]) => l.join('\n') + '\n';
 const DIGEST = `sha256:${'a'.repeat(64)}`;
-
-function check(rule: Rule<DockerfileModel>, text: string, context: RuleContext = baseline): Finding[] {
-  return rule.check(parseDockerfile(text), context);
-}
-
-/**
- * Applies fix #index of a finding, asserts the finding is gone, exactly one finding fewer is
- * left, and the fixed text still parses without a model problem. Returns the fixed text.
- */
-function applyFix(rule: Rule<DockerfileModel>, text: string, finding: Finding, index = 0, context: RuleContext = baseline): string {
-  const fix = finding.fixes[index];
-  assert.ok(fix, `finding has fix #${index}`);
-  const fixed = applyEdits(text, fix.edits);
-  const after = check(rule, fixed, context);
-  assert.ok(
-    !after.some((f) => f.range.start.line === finding.range.start.line && f.message === finding.message),
-    `the finding is gone after the fix:\n${fixed}`,
-  );
-  assert.equal(after.length, check(rule, text, context).length - 1, `exactly one finding fewer:\n${fixed}`);
-  assert.equal(parseDockerfile(fixed).degraded, false);
-  return fixed;
-}
 
 /** Applies the only fix of the only finding; then the rule is silent. */
 function fixAll(rule: Rule<DockerfileModel>, text: string, context: RuleContext = baseline): string {

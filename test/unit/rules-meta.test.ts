@@ -6,7 +6,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { allRules } from '../../server/src/engine/engine';
 
-const repoRoot = path.resolve(__dirname, '..', '..', '..');
+/** The repository root: found from the working directory, so tests compiled anywhere (--outDir) work. */
+function findRepoRoot(): string {
+  for (let dir = process.cwd(); ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'docs', 'rules')) && fs.existsSync(path.join(dir, 'README.md'))) return dir;
+    if (path.dirname(dir) === dir) return path.resolve(__dirname, '..', '..', '..');
+  }
+}
+const repoRoot = findRepoRoot();
 const severities = ['error', 'warning', 'info', 'hint', 'off'];
 
 test('rule ids are unique, catalogue-shaped, and match their file kind', () => {
