@@ -34,5 +34,15 @@ import { rule as C073 } from './C073-host-uts';
 import { rule as C074 } from './C074-host-userns';
 import { rule as C075 } from './C075-devices';
 import { rule as C076 } from './C076-cgroup-parent';
+import { rule as C101 } from './C101-image-digest';
+import { rule as C102 } from './C102-dangerous-combination';
+import { rule as C103 } from './C103-unsafe-sysctls';
+import { rule as C104 } from './C104-host-cgroup';
+import { rule as C105 } from './C105-joined-namespace';
+import { rule as C106 } from './C106-writable-bind-mount';
+import { rule as C107 } from './C107-secret-build-arg';
+import { rule as C108 } from './C108-log-rotation';
+import { rule as C109 } from './C109-tmpfs-exec';
+import { rule as C111 } from './C111-sensitive-port';
 
-export const composeRules: Rule<ComposeModel>[] = [C001, C010, C020, C021, C022, C023, C024, C025, C026, C030, C040, C041, C042, C043, C044, C045, C050, C051, C052, C053, C060, C061, C062, C063, C064, C065, C070, C071, C072, C073, C074, C075, C076];
+export const composeRules: Rule<ComposeModel>[] = [C001, C010, C020, C021, C022, C023, C024, C025, C026, C030, C040, C041, C042, C043, C044, C045, C050, C051, C052, C053, C060, C061, C062, C063, C064, C065, C070, C071, C072, C073, C074, C075, C076, C101, C102, C103, C104, C105, C106, C107, C108, C109, C111];
