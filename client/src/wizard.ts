@@ -95,8 +95,10 @@ export async function hardenActiveFile(client: LanguageClient | undefined, previ
 
 /** Asks which measures to apply; recommended ones come selected. Undefined when cancelled. */
 async function pickMeasures(choices: { measure: HardeningMeasure; files: number }[]): Promise<string[] | undefined> {
+  // Recommended measures first (they come selected), then by rule id.
+  const ordered = [...choices].sort((a, b) => Number(b.measure.recommended) - Number(a.measure.recommended) || a.measure.id.localeCompare(b.measure.id));
   const picked = await vscode.window.showQuickPick(
-    choices.map(({ measure, files }) => ({
+    ordered.map(({ measure, files }) => ({
       label: measure.title,
       description: measure.ruleIds.join(', ') + (files > 1 ? ` · ${files} files` : ''),
       detail: measure.description,
