@@ -170,8 +170,9 @@ describe('language server over stdio', () => {
     const [fixAll] = await client.codeActions(uri, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, [], ['source.fixAll']);
     assert.equal(fixAll.kind, 'source.fixAll.container-guard');
     const after = await client.applyEdit(uri, fixAll.edit);
-    // Left: the findings whose fixes guess values (limits, read-only root, a health probe) — never in fix-all.
-    assert.deepEqual(codes(after), ['CG-C050', 'CG-C060', 'CG-C061', 'CG-C062', 'CG-C063', 'CG-C065'], client.text(uri));
+    // Left: the findings whose fixes guess values (limits, read-only root, a health probe, log rotation) — never in
+    // fix-all — and CG-C101 (digest pinning needs a registry lookup).
+    assert.deepEqual(codes(after), ['CG-C050', 'CG-C060', 'CG-C061', 'CG-C062', 'CG-C063', 'CG-C065', 'CG-C101', 'CG-C108'], client.text(uri));
     assert.doesNotMatch(client.text(uri), /privileged/);
     assert.match(client.text(uri), /- "127\.0\.0\.1:8080:80"/);
 
@@ -187,12 +188,12 @@ describe('language server over stdio', () => {
     const uri = 'file:///work/harden/compose.yaml';
     await client.open(uri, 'services:\n  api:\n    image: nginx:1.27\n    privileged: true\n', 'dockercompose');
     const measures = (await client.connection.sendRequest('containerGuard/listHardenings', { textDocument: { uri } })) as { id: string; ruleIds: string[]; recommended: boolean }[];
-    assert.deepEqual(measures.map((m) => m.id), ['CG-C020', 'CG-C022', 'CG-C023', 'CG-C050', 'CG-C060', 'CG-C061', 'CG-C062', 'CG-C063', 'CG-C065', 'CG-C070']);
+    assert.deepEqual(measures.map((m) => m.id).sort(), ['CG-C020', 'CG-C022', 'CG-C023', 'CG-C050', 'CG-C060', 'CG-C061', 'CG-C062', 'CG-C063', 'CG-C065', 'CG-C070', 'CG-C108']);
     assert.deepEqual(measures.filter((m) => m.recommended).map((m) => m.id), ['CG-C020', 'CG-C022', 'CG-C023', 'CG-C070']);
     const edit = (await client.connection.sendRequest('containerGuard/harden', { textDocument: { uri }, measureIds: ['CG-C020', 'CG-C070', 'CG-C060'] })) as WorkspaceEdit;
     const after = await client.applyEdit(uri, edit);
     // CG-C060's fix writes the memory and the CPU limit in one block, so CG-C061 goes too.
-    assert.deepEqual(codes(after), ['CG-C022', 'CG-C023', 'CG-C050', 'CG-C062', 'CG-C063', 'CG-C065']);
+    assert.deepEqual(codes(after), ['CG-C022', 'CG-C023', 'CG-C050', 'CG-C062', 'CG-C063', 'CG-C065', 'CG-C101', 'CG-C108']);
     assert.match(client.text(uri), /limits:\n {10}memory: 512M\n {10}cpus: "1\.0"/);
     assert.deepEqual(await client.connection.sendRequest('containerGuard/listHardenings', { textDocument: { uri: 'file:///nope' } }), []);
   });
