@@ -6,6 +6,7 @@ import { isDockerSocket, isHostPath, parseShortVolume } from '../../engine/compo
 import { groupByWritten, isShared, receiversInfo, serviceNames, type Hit } from '../../engine/compose/written';
 import type { Fix, Finding, RelatedInfo, Rule, TextEdit } from '../../engine/types';
 import type { Node } from '../../engine/compose/yaml-ast';
+import { serviceVolumes } from '../../engine/compose/service-volumes';
 
 interface Data {
   path: string;
@@ -35,43 +36,36 @@ export const rule: Rule<ComposeModel> = {
     const hits: Hit<Data>[] = [];
     /** Services mounting each named volume, for the top-level `driver_opts.device` finding. */
     const users = new Map<string, RelatedInfo[]>();
-    for (const service of model.services) {
-      const entry = service.view?.get('volumes');
-      if (!entry) continue;
-      for (const item of model.entryItems(entry)) {
-        const node = item.node;
-        if (!node) continue;
-        let at: Node | undefined;
-        let path: string | undefined;
-        let named: string | undefined;
-        if (isScalar(node)) {
-          const volume = parseShortVolume(model.scalar(node)!.interpolated.text.trim());
-          if (volume.source === undefined) continue;
-          if (isHostPath(volume.source)) {
-            at = node;
-            path = volume.source;
-          } else named = volume.source;
-        } else if (isMap(node)) {
-          const view = model.viewOf(node);
-          const source = view?.get('source');
-          const sourceText = model.scalar(source?.value)?.interpolated.text.trim();
-          if (!source?.value || sourceText === undefined) continue;
-          const type = model.scalar(view?.get('type')?.value)?.interpolated.text.trim().toLowerCase();
-          if (type === 'bind' || (type === undefined && isHostPath(sourceText))) {
-            at = source.value;
-            path = sourceText;
-          } else if (type === 'volume') named = sourceText;
-        }
-        if (named !== undefined) {
-          let list = users.get(named);
-          if (!list) users.set(named, (list = []));
-          list.push({ range: model.rangeOf(node), message: `Service "${service.name}" mounts volume "${named}" here.` });
-        }
-        if (!at || path === undefined || !isDockerSocket(path)) continue;
-        const removable = !model.hasReferencedAnchor(item.raw) && item.raw === item.node;
-        const edit = removable ? deleteSequenceItem(model.source, item.seq, item.index) : undefined;
-        hits.push({ node: at, service, via: item.via, data: { path, edit } });
+    for (const { service, item, node, editable } of serviceVolumes(model)) {
+      let at: Node | undefined;
+      let path: string | undefined;
+      let named: string | undefined;
+      if (isScalar(node)) {
+        const volume = parseShortVolume(model.scalar(node)!.interpolated.text.trim());
+        if (volume.source === undefined) continue;
+        if (isHostPath(volume.source)) {
+          at = node;
+          path = volume.source;
+        } else named = volume.source;
+      } else if (isMap(node)) {
+        const view = model.viewOf(node);
+        const source = view?.get('source');
+        const sourceText = model.scalar(source?.value)?.interpolated.text.trim();
+        if (!source?.value || sourceText === undefined) continue;
+        const type = model.scalar(view?.get('type')?.value)?.interpolated.text.trim().toLowerCase();
+        if (type === 'bind' || (type === undefined && isHostPath(sourceText))) {
+          at = source.value;
+          path = sourceText;
+        } else if (type === 'volume') named = sourceText;
       }
+      if (named !== undefined) {
+        let list = users.get(named);
+        if (!list) users.set(named, (list = []));
+        list.push({ range: model.rangeOf(node), message: `Service "${service.name}" mounts volume "${named}" here.` });
+      }
+      if (!at || path === undefined || !isDockerSocket(path)) continue;
+      const edit = editable ? deleteSequenceItem(model.source, item.seq, item.index) : undefined;
+      hits.push({ node: at, service, via: item.via, data: { path, edit } });
     }
     const findings: Finding[] = [];
     for (const group of groupByWritten(hits)) {

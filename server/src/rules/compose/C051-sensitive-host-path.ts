@@ -9,6 +9,7 @@ import { isDockerSocket, isHostPath, parseShortVolume } from '../../engine/compo
 import { groupByWritten, isShared, receiversInfo, serviceNames, type Hit } from '../../engine/compose/written';
 import type { Fix, Finding, RelatedInfo, Rule, Severity, TextEdit } from '../../engine/types';
 import type { Node, YAMLMap } from '../../engine/compose/yaml-ast';
+import { serviceVolumes } from '../../engine/compose/service-volumes';
 
 /** Host paths whose mount is an Error (read-write) or a Warning (read-only). `/lib*` is matched apart. */
 const ERROR_PATHS = ['/etc', '/proc', '/sys', '/dev', '/boot', '/root', '/usr', '/bin', '/sbin', '/var/lib/docker', '/run', '/var/run'];
@@ -95,24 +96,17 @@ export const rule: Rule<ComposeModel> = {
     const hits: Hit<Mount>[] = [];
     /** Mounts of each named volume, for the top-level `driver_opts.device` findings. */
     const users = new Map<string, { related: RelatedInfo; readOnly: boolean }[]>();
-    for (const service of model.services) {
-      const entry = service.view?.get('volumes');
-      if (!entry) continue;
-      for (const item of model.entryItems(entry)) {
-        const node = item.node;
-        if (!node) continue;
-        const editable = item.raw === node && !model.hasReferencedAnchor(item.raw);
-        const mount = isMap(node) ? readLong(model, node, editable) : readShort(model, node, editable);
-        if (!mount) continue;
-        if ('named' in mount) {
-          let list = users.get(mount.named);
-          if (!list) users.set(mount.named, (list = []));
-          list.push({ related: { range: model.rangeOf(node), message: `Service "${service.name}" mounts volume "${mount.named}" here${mount.readOnly ? ' (read-only)' : ''}.` }, readOnly: mount.readOnly });
-          continue;
-        }
-        const judged = judge(mount.path, mount.readOnly);
-        if (judged) hits.push({ node: mount.at, service, via: item.via, data: { ...judged, edit: mount.edit } });
+    for (const { service, item, node, editable } of serviceVolumes(model)) {
+      const mount = isMap(node) ? readLong(model, node, editable) : readShort(model, node, editable);
+      if (!mount) continue;
+      if ('named' in mount) {
+        let list = users.get(mount.named);
+        if (!list) users.set(mount.named, (list = []));
+        list.push({ related: { range: model.rangeOf(node), message: `Service "${service.name}" mounts volume "${mount.named}" here${mount.readOnly ? ' (read-only)' : ''}.` }, readOnly: mount.readOnly });
+        continue;
       }
+      const judged = judge(mount.path, mount.readOnly);
+      if (judged) hits.push({ node: mount.at, service, via: item.via, data: { ...judged, edit: mount.edit } });
     }
     const findings: Finding[] = [];
     for (const group of groupByWritten(hits)) {

@@ -7,6 +7,7 @@ import { parseShortVolume } from '../../engine/compose/volumes';
 import { groupByWritten, isShared, receiversInfo, serviceNames, type Hit } from '../../engine/compose/written';
 import type { Fix, Finding, Rule, TextEdit } from '../../engine/types';
 import type { Node, ViaStep } from '../../engine/compose/yaml-ast';
+import { serviceVolumes } from '../../engine/compose/service-volumes';
 
 const PROPAGATION = new Set(['shared', 'rshared', 'slave', 'rslave']);
 
@@ -36,16 +37,9 @@ export const rule: Rule<ComposeModel> = {
   },
   check(model) {
     const hits: Hit<Data>[] = [];
-    for (const service of model.services) {
-      const entry = service.view?.get('volumes');
-      if (!entry) continue;
-      for (const item of model.entryItems(entry)) {
-        const node = item.node;
-        if (!node) continue;
-        const editable = item.raw === node && !model.hasReferencedAnchor(item.raw);
-        const found = isMap(node) ? checkLong(model, node, editable) : checkShort(model, node, editable);
-        if (found) hits.push({ node: found.at, service, via: item.via.concat(found.via ?? []), data: found.data });
-      }
+    for (const { service, item, node, editable } of serviceVolumes(model)) {
+      const found = isMap(node) ? checkLong(model, node, editable) : checkShort(model, node, editable);
+      if (found) hits.push({ node: found.at, service, via: item.via.concat(found.via ?? []), data: found.data });
     }
     const findings: Finding[] = [];
     for (const group of groupByWritten(hits)) {

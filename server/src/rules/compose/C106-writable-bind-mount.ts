@@ -10,6 +10,7 @@ import { groupByWritten, isShared, receiversInfo, serviceNames, type Hit } from 
 import type { Fix, Finding, Rule, TextEdit } from '../../engine/types';
 import type { Node, YAMLMap } from '../../engine/compose/yaml-ast';
 import { normalizeHostPath, sensitivity } from './C051-sensitive-host-path';
+import { serviceVolumes } from '../../engine/compose/service-volumes';
 
 interface Data {
   /** The host path as written (trimmed). */
@@ -34,16 +35,9 @@ export const rule: Rule<ComposeModel> = {
   },
   check(model) {
     const hits: Hit<Data>[] = [];
-    for (const service of model.services) {
-      const entry = service.view?.get('volumes');
-      if (!entry) continue;
-      for (const item of model.entryItems(entry)) {
-        const node = item.node;
-        if (!node) continue;
-        const editable = item.raw === node && !model.hasReferencedAnchor(item.raw);
-        const found = isMap(node) ? readLong(model, node, editable) : readShort(model, node, editable);
-        if (found) hits.push({ node: found.at, service, via: item.via, data: found.data });
-      }
+    for (const { service, item, node, editable } of serviceVolumes(model)) {
+      const found = isMap(node) ? readLong(model, node, editable) : readShort(model, node, editable);
+      if (found) hits.push({ node: found.at, service, via: item.via, data: found.data });
     }
     const findings: Finding[] = [];
     for (const group of groupByWritten(hits)) {
