@@ -2,9 +2,8 @@
 // resolution). An SSH server in a container is a second way in that bypasses `docker exec`
 // and its audit trail. EXPOSE is inherited through `FROM <stage>`, so the shipped chain counts.
 import type { DockerfileModel } from '../../engine/dockerfile/model';
-import type { Finding, Rule } from '../../engine/types';
-import { deleteListItemEdit, listItems } from './declarations';
-import { relatedToDeclarations } from './helpers';
+import type { Rule } from '../../engine/types';
+import { exposedPorts } from './declarations';
 
 const SSH_PORT = /^22(\/(tcp|udp))?$/i;
 
@@ -20,32 +19,14 @@ export const rule: Rule<DockerfileModel> = {
     fixable: true,
   },
   check(model, context) {
-    const findings: Finding[] = [];
-    for (const stage of model.shippedChain(context.buildTarget)) {
-      for (const instruction of stage.instructions) {
-        if (instruction.keyword !== 'EXPOSE') continue;
-        const items = listItems(model, instruction);
-        items.forEach((item, index) => {
-          const expansion = item.value.includes('$') ? model.expand(item.value, instruction) : null;
-          const value = expansion ? expansion.value : item.value;
-          if (value === null || !SSH_PORT.test(value.trim().replace(/^(["'])(.*)\1$/, '$2'))) return;
-          const related = expansion ? relatedToDeclarations(expansion.used, (d) => `'${value}' comes from ${d.kind === 'ENV' ? 'ENV' : 'ARG'} ${d.name}.`) : [];
-          findings.push({
-            ruleId: 'CG-D040',
-            message: `EXPOSE ${item.value === value ? value : `${item.value} (= ${value})`} declares the SSH port: an SSH server in a container is a second way in, with its own keys and no audit trail. Use docker exec for access instead.`,
-            range: item.range,
-            related: related.length ? related : undefined,
-            fixes: [
-              {
-                title: items.length > 1 ? `Remove port ${value} from EXPOSE` : 'Delete EXPOSE ' + item.value,
-                edits: [deleteListItemEdit(model, instruction, items, index)],
-                isPreferred: false,
-              },
-            ],
-          });
-        });
-      }
-    }
-    return findings;
+    return exposedPorts(model, context)
+      .filter((port) => port.value !== null && SSH_PORT.test(port.value.trim().replace(/^(["'])(.*)\1$/, '$2')))
+      .map((port) => ({
+        ruleId: 'CG-D040',
+        message: `EXPOSE ${port.written} declares the SSH port: an SSH server in a container is a second way in, with its own keys and no audit trail. Use docker exec for access instead.`,
+        range: port.item.range,
+        related: port.related,
+        fixes: [port.removeFix],
+      }));
   },
 };

@@ -5,9 +5,8 @@
 // contains a listed port, at the tier of its most severe one. EXPOSE is inherited through
 // `FROM <stage>`, so the shipped chain counts.
 import type { DockerfileModel } from '../../engine/dockerfile/model';
-import type { Finding, Fix, Rule } from '../../engine/types';
-import { deleteListItemEdit, listItems } from './declarations';
-import { relatedToDeclarations } from './helpers';
+import type { Finding, Rule } from '../../engine/types';
+import { exposedPorts } from './declarations';
 
 /** Admin ports: whoever reaches them controls a host, a cluster or a desktop. */
 const ADMIN_PORTS = new Map<number, string>([
@@ -62,37 +61,24 @@ export const rule: Rule<DockerfileModel> = {
   },
   check(model, context) {
     const findings: Finding[] = [];
-    for (const stage of model.shippedChain(context.buildTarget)) {
-      for (const instruction of stage.instructions) {
-        if (instruction.keyword !== 'EXPOSE') continue;
-        const items = listItems(model, instruction);
-        items.forEach((item, index) => {
-          const expansion = item.value.includes('$') ? model.expand(item.value, instruction) : null;
-          const value = expansion ? expansion.value : item.value;
-          const ports = value === null ? null : portRange(value);
-          const hit = ports ? dangerousPort(ports[0], ports[1]) : undefined;
-          if (!ports || !hit) return;
-          const written = item.value === value ? value : `${item.value} (= ${value})`;
-          const isRange = ports[0] !== ports[1];
-          const what = isRange ? `includes port ${hit.port} (${hit.service})` : `declares ${hit.service}`;
-          const why =
-            hit.tier === 'warning'
-              ? 'whoever reaches it controls the host, the cluster or the desktop behind it'
-              : 'databases often listen without authentication, and a published port reaches them from the network';
-          const related = expansion ? relatedToDeclarations(expansion.used, (d) => `'${value}' comes from ${d.kind} ${d.name}.`) : [];
-          const fixes: Fix[] = isRange
-            ? []
-            : [{ title: items.length > 1 ? `Remove port ${value} from EXPOSE` : `Delete EXPOSE ${item.value}`, edits: [deleteListItemEdit(model, instruction, items, index)], isPreferred: false }];
-          findings.push({
-            ruleId: 'CG-D109',
-            message: `EXPOSE ${written} ${what}: ${why}. Remove it, and publish it only on a private network when it is really needed.`,
-            range: item.range,
-            severity: hit.tier === 'info' ? 'info' : undefined,
-            related: related.length ? related : undefined,
-            fixes,
-          });
-        });
-      }
+    for (const port of exposedPorts(model, context)) {
+      const ports = port.value === null ? null : portRange(port.value);
+      const hit = ports ? dangerousPort(ports[0], ports[1]) : undefined;
+      if (!ports || !hit) continue;
+      const isRange = ports[0] !== ports[1];
+      const what = isRange ? `includes port ${hit.port} (${hit.service})` : `declares ${hit.service}`;
+      const why =
+        hit.tier === 'warning'
+          ? 'whoever reaches it controls the host, the cluster or the desktop behind it'
+          : 'databases often listen without authentication, and a published port reaches them from the network';
+      findings.push({
+        ruleId: 'CG-D109',
+        message: `EXPOSE ${port.written} ${what}: ${why}. Remove it, and publish it only on a private network when it is really needed.`,
+        range: port.item.range,
+        severity: hit.tier === 'info' ? 'info' : undefined,
+        related: port.related,
+        fixes: isRange ? [] : [port.removeFix],
+      });
     }
     return findings;
   },

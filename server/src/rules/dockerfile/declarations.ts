@@ -3,6 +3,8 @@
 import type * as ast from 'dockerfile-ast';
 import type { Range, TextEdit } from 'vscode-languageserver-types';
 import type { DockerfileModel, Instruction } from '../../engine/dockerfile/model';
+import type { Fix, RelatedInfo, RuleContext } from '../../engine/types';
+import { relatedToDeclarations } from './helpers';
 
 export interface Declared {
   name: string;
@@ -136,4 +138,53 @@ export function normalizePath(path: string): string {
   }
   const joined = segments.join('/');
   return joined === '' && p.startsWith('/') ? '/' : joined;
+}
+
+/** One port written in an EXPOSE of the shipped chain (EXPOSE is inherited through `FROM <stage>`). */
+export interface ExposedPort {
+  instruction: Instruction;
+  items: ListItem[];
+  index: number;
+  item: ListItem;
+  /** After ARG/ENV resolution; null when a variable stays unresolved. */
+  value: string | null;
+  /** How the port reads in a message: `22`, or `$SSH_PORT (= 22)` when it came from a variable. */
+  written: string;
+  /** The ARG/ENV declarations the value came from. */
+  related: RelatedInfo[] | undefined;
+  /** "Remove port … from EXPOSE" (or delete the whole EXPOSE when it is the only port). Never preferred. */
+  removeFix: Fix;
+}
+
+/** Every port of every EXPOSE in the shipped chain, resolved (CG-D040, CG-D109). */
+export function exposedPorts(model: DockerfileModel, context: RuleContext): ExposedPort[] {
+  const ports: ExposedPort[] = [];
+  for (const stage of model.shippedChain(context.buildTarget)) {
+    for (const instruction of stage.instructions) {
+      if (instruction.keyword !== 'EXPOSE') continue;
+      const items = listItems(model, instruction);
+      items.forEach((item, index) => {
+        const expansion = item.value.includes('$') ? model.expand(item.value, instruction) : null;
+        const value = expansion ? expansion.value : item.value;
+        const related = expansion
+          ? relatedToDeclarations(expansion.used, (d) => `'${value}' comes from ${d.kind === 'ENV' ? 'ENV' : 'ARG'} ${d.name}.`)
+          : [];
+        ports.push({
+          instruction,
+          items,
+          index,
+          item,
+          value,
+          written: item.value === value ? item.value : `${item.value} (= ${value})`,
+          related: related.length ? related : undefined,
+          removeFix: {
+            title: items.length > 1 ? `Remove port ${value} from EXPOSE` : `Delete EXPOSE ${item.value}`,
+            edits: [deleteListItemEdit(model, instruction, items, index)],
+            isPreferred: false,
+          },
+        });
+      });
+    }
+  }
+  return ports;
 }
