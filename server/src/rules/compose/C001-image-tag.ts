@@ -1,7 +1,7 @@
 // CG-C001: service `image:` without a tag, or with a floating tag (`latest`, `stable` …), and no digest.
 import type { Range } from 'vscode-languageserver-types';
 import type { ComposeModel, ScalarInfo } from '../../engine/compose/model';
-import { UNKNOWN } from '../../engine/compose/interpolate';
+import { pulledImages } from '../../engine/compose/images';
 import { groupByWritten, receiversInfo, serviceNames, type Hit } from '../../engine/compose/written';
 import { parseImageRef } from '../../engine/dockerfile/image-ref';
 import type { Finding, Rule } from '../../engine/types';
@@ -30,23 +30,14 @@ export const rule: Rule<ComposeModel> = {
   },
   check(model) {
     const hits: Hit<Data>[] = [];
-    for (const service of model.services) {
-      const view = service.view;
-      // With `build:`, `image:` names the build's output; the base image is judged in the Dockerfile.
-      if (!view || view.has('build')) continue;
-      const entry = view.get('image');
-      const scalar = model.scalar(entry?.value);
-      if (!entry?.value || !scalar || scalar.isNull) continue;
-      const text = scalar.interpolated.text.trim();
-      if (text === '') continue;
+    for (const { service, entry, node, scalar, text, unknownTagOrDigest, shown } of pulledImages(model)) {
       const ref = parseImageRef(text);
       // The tag and digest live after the last `/`: an unresolved variable there could be anything.
-      const last = text.slice(text.lastIndexOf('/') + 1);
-      if (last.includes(UNKNOWN) || ref.digest !== null) continue;
+      if (unknownTagOrDigest || ref.digest !== null) continue;
       if (ref.tag !== null && !isFloatingTag(ref.tag)) continue;
       // Offsets into the resolved text map to the file only when nothing was substituted or trimmed.
       const tagStart = ref.tag !== null && scalar.text === text ? ref.tagStart : -1;
-      hits.push({ node: entry.value, service, via: entry.via, data: { scalar, image: text.split(UNKNOWN).join('${…}'), tag: ref.tag, tagStart } });
+      hits.push({ node, service, via: entry.via, data: { scalar, image: shown, tag: ref.tag, tagStart } });
     }
     const findings: Finding[] = [];
     for (const group of groupByWritten(hits)) {

@@ -1,6 +1,6 @@
 // CG-C101: a service `image:` that is not pinned by digest (`@sha256:…`).
 import type { ComposeModel, ScalarInfo } from '../../engine/compose/model';
-import { UNKNOWN } from '../../engine/compose/interpolate';
+import { pulledImages } from '../../engine/compose/images';
 import { groupByWritten, receiversInfo, serviceNames, type Hit } from '../../engine/compose/written';
 import { parseImageRef } from '../../engine/dockerfile/image-ref';
 import type { Finding, Rule } from '../../engine/types';
@@ -25,19 +25,10 @@ export const rule: Rule<ComposeModel> = {
   },
   check(model) {
     const hits: Hit<Data>[] = [];
-    for (const service of model.services) {
-      const view = service.view;
-      // With `build:`, `image:` names the build's output; the base image is pinned in the Dockerfile (CG-D003).
-      if (!view || view.has('build')) continue;
-      const entry = view.get('image');
-      const scalar = model.scalar(entry?.value);
-      if (!entry?.value || !scalar || scalar.isNull) continue;
-      const text = scalar.interpolated.text.trim();
-      if (text === '') continue;
+    for (const { service, entry, node, scalar, text, unknownTagOrDigest, shown } of pulledImages(model)) {
       // The digest lives after the last `/`: an unresolved variable there may hold one.
-      const last = text.slice(text.lastIndexOf('/') + 1);
-      if (last.includes(UNKNOWN) || parseImageRef(text).digest !== null) continue;
-      hits.push({ node: entry.value, service, via: entry.via, data: { scalar, image: text.split(UNKNOWN).join('${…}') } });
+      if (unknownTagOrDigest || parseImageRef(text).digest !== null) continue;
+      hits.push({ node, service, via: entry.via, data: { scalar, image: shown } });
     }
     const findings: Finding[] = [];
     for (const group of groupByWritten(hits)) {
