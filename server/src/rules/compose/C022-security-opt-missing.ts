@@ -1,7 +1,8 @@
 // CG-C022: the merged service has no `security_opt`, or an empty one (`[]`, `!reset []`, a bare key).
 import { isSeq } from 'yaml';
 import type { ComposeModel } from '../../engine/compose/model';
-import { insertIntoService, writtenList } from '../../engine/compose/absence';
+import { writtenList } from '../../engine/compose/absence';
+import { addSecurityOptFixes } from './C023-no-new-privileges';
 import { appendSequenceItem, fillEmptyValue } from '../../engine/compose/edits';
 import { groupByWritten, isShared, receiversInfo, serviceNames, type Hit } from '../../engine/compose/written';
 import type { Finding, Rule, TextEdit } from '../../engine/types';
@@ -28,12 +29,11 @@ export const rule: Rule<ComposeModel> = {
       if (!view) continue;
       const entry = view.get('security_opt');
       if (!entry) {
-        const edit = insertIntoService(model, service, 'security_opt', { sequence: [OPTION] });
         findings.push({
           ruleId: rule.meta.id,
           message: `Service "${service.name}" sets no "security_opt". Add at least "${OPTION}".`,
           range: service.keyRange,
-          fixes: edit ? [{ title: `Add "security_opt: [${OPTION}]"`, edits: [edit], isPreferred: true }] : [],
+          fixes: addSecurityOptFixes(model, service),
         });
         continue;
       }

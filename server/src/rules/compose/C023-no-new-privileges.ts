@@ -1,11 +1,11 @@
 // CG-C023: the service does not set `security_opt: [no-new-privileges:true]`.
 import { isSeq } from 'yaml';
-import type { ComposeModel, MapEntry, ScalarInfo } from '../../engine/compose/model';
+import type { ComposeModel, ComposeService, MapEntry, ScalarInfo } from '../../engine/compose/model';
 import { insertIntoService, writtenList } from '../../engine/compose/absence';
 import { appendSequenceItem, fillEmptyValue, replaceNode } from '../../engine/compose/edits';
 import { UNKNOWN } from '../../engine/compose/interpolate';
 import { groupByWritten, isShared, receiversInfo, serviceNames, type Hit } from '../../engine/compose/written';
-import type { Finding, Rule, TextEdit } from '../../engine/types';
+import type { Finding, Fix, Rule, TextEdit } from '../../engine/types';
 import type { Node } from '../../engine/compose/yaml-ast';
 
 const OPTION = 'no-new-privileges:true';
@@ -18,6 +18,15 @@ interface Weak {
   message: string;
   edit: TextEdit | undefined;
   title: string;
+}
+
+/**
+ * The fix for a service without `security_opt`. CG-C022 offers the very same edit, so fix-all (which
+ * drops identical edits) inserts the key once.
+ */
+export function addSecurityOptFixes(model: ComposeModel, service: ComposeService): Fix[] {
+  const edit = insertIntoService(model, service, 'security_opt', { sequence: [OPTION] });
+  return edit ? [{ title: `Add "security_opt: [${OPTION}]"`, edits: [edit], isPreferred: true }] : [];
 }
 
 export const rule: Rule<ComposeModel> = {
@@ -43,12 +52,11 @@ export const rule: Rule<ComposeModel> = {
       if (!view) continue;
       const entry = view.get('security_opt');
       if (!entry) {
-        const edit = insertIntoService(model, service, 'security_opt', { sequence: [OPTION] });
         findings.push({
           ruleId: rule.meta.id,
           message: `Service "${service.name}" does not set "no-new-privileges": processes can gain privileges through setuid binaries. Add "security_opt: [${OPTION}]".`,
           range: service.keyRange,
-          fixes: edit ? [{ title: `Add "security_opt: [${OPTION}]"`, edits: [edit], isPreferred: true }] : [],
+          fixes: addSecurityOptFixes(model, service),
         });
         continue;
       }
