@@ -2,7 +2,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseCompose } from '../../server/src/engine/compose/model';
-import { analyze } from '../../server/src/engine/engine';
+import { analyze, runRule } from '../../server/src/engine/engine';
 import { applyEdits } from '../../server/src/engine/text';
 import type { Finding } from '../../server/src/engine/types';
 import { composeRules } from '../../server/src/rules/compose';
@@ -10,7 +10,7 @@ import { rule as C107 } from '../../server/src/rules/compose/C107-secret-build-a
 
 const lines = (...l: string[]) => l.join('\n') + '\n';
 const r = (sl: number, sc: number, el: number, ec: number) => ({ start: { line: sl, character: sc }, end: { line: el, character: ec } });
-const check = (text: string): Finding[] => C107.check(parseCompose(text), { profile: 'baseline' });
+const check = (text: string): Finding[] => runRule(C107, parseCompose(text), { profile: 'baseline' });
 
 /** Applies the finding's move; the result parses, has no C107 finding for that name, and offers no fix for it. */
 function moved(text: string, finding: Finding, name: string): string {

@@ -2,14 +2,14 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseCompose } from '../../server/src/engine/compose/model';
-import { analyze } from '../../server/src/engine/engine';
+import { analyze, runRule } from '../../server/src/engine/engine';
 import type { Finding } from '../../server/src/engine/types';
 import { composeRules } from '../../server/src/rules/compose';
 import { rule as C102 } from '../../server/src/rules/compose/C102-dangerous-combination';
 
 const lines = (...l: string[]) => l.join('\n') + '\n';
 const r = (sl: number, sc: number, el: number, ec: number) => ({ start: { line: sl, character: sc }, end: { line: el, character: ec } });
-const check = (text: string): Finding[] => C102.check(parseCompose(text), { profile: 'baseline' });
+const check = (text: string): Finding[] => runRule(C102, parseCompose(text), { profile: 'baseline' });
 
 describe('CG-C102 dangerous combinations', () => {
   it('is registered as an Error without fixes or equivalents', () => {

@@ -2,14 +2,14 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseCompose } from '../../server/src/engine/compose/model';
-import { analyze } from '../../server/src/engine/engine';
+import { analyze, runRule } from '../../server/src/engine/engine';
 import type { Finding } from '../../server/src/engine/types';
 import { composeRules } from '../../server/src/rules/compose';
 import { rule as C105 } from '../../server/src/rules/compose/C105-joined-namespace';
 
 const lines = (...l: string[]) => l.join('\n') + '\n';
 const r = (sl: number, sc: number, el: number, ec: number) => ({ start: { line: sl, character: sc }, end: { line: el, character: ec } });
-const check = (text: string): Finding[] => C105.check(parseCompose(text), { profile: 'baseline' });
+const check = (text: string): Finding[] => runRule(C105, parseCompose(text), { profile: 'baseline' });
 
 describe('CG-C105 joining another container', () => {
   it('is registered as an Info without fixes or equivalents', () => {

@@ -2,7 +2,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseCompose } from '../../server/src/engine/compose/model';
-import { analyze } from '../../server/src/engine/engine';
+import { analyze, runRule } from '../../server/src/engine/engine';
 import { applyEdits } from '../../server/src/engine/text';
 import type { Finding } from '../../server/src/engine/types';
 import { composeRules } from '../../server/src/rules/compose';
@@ -10,7 +10,7 @@ import { rule as C108 } from '../../server/src/rules/compose/C108-log-rotation';
 
 const lines = (...l: string[]) => l.join('\n') + '\n';
 const r = (sl: number, sc: number, el: number, ec: number) => ({ start: { line: sl, character: sc }, end: { line: el, character: ec } });
-const check = (text: string): Finding[] => C108.check(parseCompose(text), { profile: 'baseline' });
+const check = (text: string): Finding[] => runRule(C108, parseCompose(text), { profile: 'baseline' });
 
 /** Applies the finding's only fix; the result parses, no longer has a C108 finding, and offers no further fix. */
 function fixed(text: string, finding: Finding): string {

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseCompose } from '../../server/src/engine/compose/model';
 import type { ComposeModel } from '../../server/src/engine/compose/model';
-import { analyze } from '../../server/src/engine/engine';
+import { analyze, runRule } from '../../server/src/engine/engine';
 import { fixAllEdits } from '../../server/src/engine/fix-all';
 import { defaultSettings } from '../../server/src/engine/settings';
 import { applyEdits } from '../../server/src/engine/text';
@@ -23,7 +23,7 @@ const r = (sl: number, sc: number, el: number, ec: number) => ({ start: { line: 
 const DIGEST = 'sha256:' + 'a'.repeat(64);
 
 function check(rule: Rule<ComposeModel>, text: string): Finding[] {
-  return rule.check(parseCompose(text), { profile: 'baseline' });
+  return runRule(rule, parseCompose(text), { profile: 'baseline' });
 }
 
 /** Applies fix `index` of the finding and asserts the result still parses. */

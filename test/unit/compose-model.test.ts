@@ -4,10 +4,11 @@ import { isMap, isSeq } from 'yaml';
 import { parseCompose } from '../../server/src/engine/compose/model';
 import { composeRules } from '../../server/src/rules/compose';
 import { lines } from './kit';
+import { runRule } from '../../server/src/engine/engine';
 
 function analyzeAll(text: string) {
   const model = parseCompose(text);
-  return { model, findings: composeRules.flatMap((rule) => rule.check(model, { profile: 'baseline' })) };
+  return { model, findings: composeRules.flatMap((rule) => runRule(rule, model, { profile: 'baseline' })) };
 }
 
 describe('compose model: services', () => {

@@ -2,13 +2,13 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseCompose } from '../../server/src/engine/compose/model';
-import { analyze } from '../../server/src/engine/engine';
+import { analyze, runRule } from '../../server/src/engine/engine';
 import type { Finding } from '../../server/src/engine/types';
 import { composeRules } from '../../server/src/rules/compose';
 import { rule as C030 } from '../../server/src/rules/compose/C030-literal-secret';
 import { fixCompose as fix, lines, range as r } from './kit';
 
-const check = (text: string): Finding[] => C030.check(parseCompose(text), { profile: 'baseline' });
+const check = (text: string): Finding[] => runRule(C030, parseCompose(text), { profile: 'baseline' });
 
 const GITHUB_TOKEN = 'ghp_' + 'aB3dE5fG7hJ9kL1mN3pQ5rS7tV9wX1yZ3a5C';
 

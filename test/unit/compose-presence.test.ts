@@ -20,6 +20,7 @@ import { rule as C074 } from '../../server/src/rules/compose/C074-host-userns';
 import { rule as C075 } from '../../server/src/rules/compose/C075-devices';
 import { rule as C076 } from '../../server/src/rules/compose/C076-cgroup-parent';
 import { checkCompose as check, composeIds as ids, fixCompose as fix, lines, range as r } from './kit';
+import { runRule } from '../../server/src/engine/engine';
 
 describe('presence rules: metadata', () => {
   it('are registered once each, with catalogue severities and equivalents', () => {
@@ -513,7 +514,7 @@ describe('presence rules: odd input', () => {
       '  d: *nothing',
     );
     const model = parseCompose(odd);
-    for (const rule of composeRules) assert.doesNotThrow(() => rule.check(model, { profile: 'baseline' }), rule.meta.id);
-    for (const rule of [C001, C010, C021, C024, C071, C072, C075, C076]) assert.deepEqual(rule.check(model, { profile: 'baseline' }), [], rule.meta.id);
+    for (const rule of composeRules) assert.doesNotThrow(() => runRule(rule, model, { profile: 'baseline' }), rule.meta.id);
+    for (const rule of [C001, C010, C021, C024, C071, C072, C075, C076]) assert.deepEqual(runRule(rule, model, { profile: 'baseline' }), [], rule.meta.id);
   });
 });

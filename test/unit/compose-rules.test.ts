@@ -12,11 +12,12 @@ import { applyEdits } from '../../server/src/engine/text';
 import type { Rule } from '../../server/src/engine/types';
 import type { ComposeModel } from '../../server/src/engine/compose/model';
 import { assertComposeParses as assertNoErrors, checkCompose as check, fixCompose as fix, lines, range as r } from './kit';
+import { runRule } from '../../server/src/engine/engine';
 
 /** Applies every preferred fix of the rule at once (fix-all). */
 function fixAll(rules: Rule<ComposeModel>[], text: string): string {
   const model = parseCompose(text);
-  const edits = rules.flatMap((rule) => rule.check(model, { profile: 'baseline' })).flatMap((f) => f.fixes.filter((x) => x.isPreferred).flatMap((x) => x.edits));
+  const edits = rules.flatMap((rule) => runRule(rule, model, { profile: 'baseline' })).flatMap((f) => f.fixes.filter((x) => x.isPreferred).flatMap((x) => x.edits));
   return applyEdits(text, edits);
 }
 
@@ -484,7 +485,7 @@ describe('fix-all across rules', () => {
         const out = fixAll(firstRules, text);
         assertNoErrors(out);
         const model = parseCompose(out);
-        assert.deepEqual(firstRules.flatMap((rule) => rule.check(model, { profile: 'baseline' })), []);
+        assert.deepEqual(firstRules.flatMap((rule) => runRule(rule, model, { profile: 'baseline' })), []);
         assert.equal(
           out,
           [
@@ -526,7 +527,7 @@ describe('fix-all across rules', () => {
     );
     const out = fixAll(firstRules, text);
     assertNoErrors(out);
-    const left = firstRules.flatMap((rule) => rule.check(parseCompose(out), { profile: 'baseline' }));
+    const left = firstRules.flatMap((rule) => runRule(rule, parseCompose(out), { profile: 'baseline' }));
     // Only the findings whose fixes are not safe unattended remain.
     assert.deepEqual(left.map((f) => f.ruleId).sort(), ['CG-C040', 'CG-C043']);
     assert.ok(left.every((f) => f.fixes.every((x) => !x.isPreferred)));
@@ -558,7 +559,7 @@ describe('edge readings', () => {
   it('places an ignore comment line for a finding in a flow mapping on the service line', () => {
     const text = lines('services:', '  web: {image: x,', '    privileged: true}');
     const model = parseCompose(text);
-    const [finding] = C070.check(model, { profile: 'baseline' });
+    const [finding] = runRule(C070, model, { profile: 'baseline' });
     assert.equal(model.statementStart(finding.range.start.line), 1);
   });
 });

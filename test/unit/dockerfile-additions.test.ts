@@ -5,7 +5,7 @@
 // more, and suppression comments work through analyze.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyze } from '../../server/src/engine/engine';
+import { analyze, runRule } from '../../server/src/engine/engine';
 import { parseDockerfile, type DockerfileModel } from '../../server/src/engine/dockerfile/model';
 import { applyEdits } from '../../server/src/engine/text';
 import type { Finding, Rule, RuleContext } from '../../server/src/engine/types';
@@ -23,7 +23,7 @@ const range = (l1: number, c1: number, l2: number, c2: number) => ({ start: { li
 const lines = (...l: string[]) => l.join('\n') + '\n';
 
 function check(rule: Rule<DockerfileModel>, text: string, context: RuleContext = baseline): Finding[] {
-  return rule.check(parseDockerfile(text), context);
+  return runRule(rule, parseDockerfile(text), context);
 }
 
 /** Applies fix #index of a finding; the finding is gone, exactly one fewer is left, the text parses. */
@@ -531,6 +531,6 @@ describe('Dockerfile additions never throw', () => {
     const inputs = ['', 'FROM\nRUN\nCOPY --chmod=\nEXPOSE\nONBUILD\nONBUILD RUN\n', 'FROM a\nRUN curl | \nRUN bash <(\nRUN sh -c "$(curl\nRUN chmod\nRUN chmod 777\n',
       'FROM a\nRUN ["curl"\nRUN --network= x\nEXPOSE $X-$Y 1-\nONBUILD ADD\n'];
     const mine = dockerfileRules.filter((r) => /^CG-D1\d\d$/.test(r.meta.id)).concat([D101, D102, D105, D106, D107, D109, D111]);
-    for (const text of inputs) for (const rule of mine) rule.check(parseDockerfile(text), { profile: 'strict' });
+    for (const text of inputs) for (const rule of mine) runRule(rule, parseDockerfile(text), { profile: 'strict' });
   });
 });

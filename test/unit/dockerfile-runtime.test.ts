@@ -17,6 +17,7 @@ import { rule as D051 } from '../../server/src/rules/dockerfile/D051-copy-root-t
 import { rule as D074 } from '../../server/src/rules/dockerfile/D074-missing-healthcheck';
 import { rule as D075 } from '../../server/src/rules/dockerfile/D075-pointless-tools';
 import { applyFixFewer as applyFix, baseline, checkDockerfile as check, dockerfileIds as ids, lines, range } from './kit';
+import { runRule } from '../../server/src/engine/engine';
 
 describe('CG-D040 EXPOSE 22', () => {
   it('flags 22, 22/tcp, 22/udp and an ARG that resolves to 22, on the port', () => {
@@ -379,7 +380,7 @@ describe('robustness of the runtime and secret rules', () => {
       '', ' - $G\nFROM x', 'FROM a\rRUN <<EOF\rhi\rEOF\r', 'FROM\nUSER\nEXPOSE\nVOLUME\nWORKDIR\nHEALTHCHECK\nCOPY --chown=\nRUN sudo\n',
       'FROM a\nVOLUME ["/x", \nEXPOSE ${\nWORKDIR $\nCOPY --from= / /\nRUN chmod\nRUN passwd -p\n', '\u0000\u00ff\n', 'FROM $X AS\nUSER $\nONBUILD RUN sudo ls\n',
     ];
-    for (const text of inputs) for (const rule of mine) rule.check(parseDockerfile(text), baseline);
+    for (const text of inputs) for (const rule of mine) runRule(rule, parseDockerfile(text), baseline);
   });
 
   it('report nothing on a hardened multi-stage Dockerfile', () => {

@@ -4,7 +4,7 @@
 // rule, a second pass offers nothing more, and foreign suppression pragmas work through analyze.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyze } from '../../server/src/engine/engine';
+import { analyze, runRule } from '../../server/src/engine/engine';
 import { parseDockerfile, type DockerfileModel } from '../../server/src/engine/dockerfile/model';
 import { defaultSettings } from '../../server/src/engine/settings';
 import type { Rule, RuleContext } from '../../server/src/engine/types';
@@ -79,7 +79,7 @@ describe('supply-chain rule metadata', () => {
     const inputs = ['', ' - $G\nFROM x', 'FROM a\rRUN <<EOF\rhi\rEOF\r', 'FROM\nRUN\nADD\nENV\nARG\nCOPY --from=\nONBUILD RUN\n', 'FROM a\nRUN "x\nRUN $(\nRUN [\n',
       'ARG A\nFROM $A AS\nRUN --mount=from= x\nADD --checksum= http://x\nENV PIP_TRUSTED_HOST\n', 'FROM a\nRUN apt-get install\nRUN pip install\nRUN npm i -g\nRUN go install\n'];
     for (const text of inputs) {
-      for (const rule of dockerfileRules.filter((r) => ids.includes(r.meta.id))) rule.check(parseDockerfile(text), { profile: 'strict', trustedRegistries: ['x.io'] });
+      for (const rule of dockerfileRules.filter((r) => ids.includes(r.meta.id))) runRule(rule, parseDockerfile(text), { profile: 'strict', trustedRegistries: ['x.io'] });
     }
   });
 });

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { parseCompose, type ComposeModel } from '../../server/src/engine/compose/model';
 import { parseDockerfile, type DockerfileModel } from '../../server/src/engine/dockerfile/model';
-import { analyze } from '../../server/src/engine/engine';
+import { analyze, runRule } from '../../server/src/engine/engine';
 import { applyEdits } from '../../server/src/engine/text';
 import type { Finding, Rule, RuleContext } from '../../server/src/engine/types';
 
@@ -21,7 +21,7 @@ export const range = (l1: number, c1: number, l2: number, c2: number) => ({ star
 
 /** Findings of one Dockerfile rule on the text. */
 export function checkDockerfile(rule: Rule<DockerfileModel>, text: string, context: RuleContext = baseline): Finding[] {
-  return rule.check(parseDockerfile(text), context);
+  return runRule(rule, parseDockerfile(text), context);
 }
 
 /**
@@ -66,7 +66,7 @@ export const dockerfileIds = (text: string, context: { buildTarget?: string } = 
 
 /** Findings of one Compose rule on the text, baseline profile. */
 export function checkCompose(rule: Rule<ComposeModel>, text: string): Finding[] {
-  return rule.check(parseCompose(text), { profile: 'baseline' });
+  return runRule(rule, parseCompose(text), { profile: 'baseline' });
 }
 
 /** Asserts the Compose text parses without an error-severity problem. */

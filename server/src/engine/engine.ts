@@ -45,13 +45,18 @@ export function effectiveSeverity(meta: RuleMeta, finding: Finding, settings: En
   return meta.severity;
 }
 
+/** Runs one rule and stamps its id on what it reports (rules never write their own id). */
+export function runRule<M extends ModelBase>(rule: Rule<M>, model: M, context: RuleContext): Finding[] {
+  return rule.check(model, context).map((finding) => ({ ...finding, ruleId: rule.meta.id }));
+}
+
 function runRules<M extends ModelBase>(rules: Rule<M>[], model: M, context: RuleContext, settings: EngineSettings, problems: SyntaxProblem[]): Finding[] {
   const findings: Finding[] = [];
   for (const rule of rules) {
     // A rule that is off (by default or by configuration) is not run at all.
     if ((settings.rules[rule.meta.id] ?? rule.meta.severity) === 'off') continue;
     try {
-      findings.push(...rule.check(model, context));
+      findings.push(...runRule(rule, model, context));
     } catch (error) {
       // One broken rule must not take the others down; say so where the user looks.
       problems.push({

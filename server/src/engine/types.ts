@@ -43,14 +43,19 @@ export interface RelatedInfo {
   message: string;
 }
 
-export interface Finding {
-  ruleId: string;
+/** What a rule reports; the engine stamps the rule id. */
+export interface RuleFinding {
   message: string;
   range: Range;
   /** Overrides the rule's default for tiered rules (e.g. Error for `/etc`, Warning for `/home`). */
   severity?: Severity;
   related?: RelatedInfo[];
   fixes: Fix[];
+}
+
+/** A finding with the id of the rule that reported it. */
+export interface Finding extends RuleFinding {
+  ruleId: string;
 }
 
 /** What a rule may know besides the model of the file itself. */
@@ -64,7 +69,7 @@ export interface RuleContext {
 
 export interface Rule<Model> {
   meta: RuleMeta;
-  check(model: Model, context: RuleContext): Finding[];
+  check(model: Model, context: RuleContext): RuleFinding[];
 }
 
 /** A finding after severity configuration and suppression have been applied. */

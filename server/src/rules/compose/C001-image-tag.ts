@@ -4,7 +4,7 @@ import type { ComposeModel, ScalarInfo } from '../../engine/compose/model';
 import { pulledImages } from '../../engine/compose/images';
 import { groupByWritten, receiversInfo, serviceNames, type Hit } from '../../engine/compose/written';
 import { parseImageRef } from '../../engine/dockerfile/image-ref';
-import type { Finding, Rule } from '../../engine/types';
+import type { RuleFinding, Rule } from '../../engine/types';
 import { isFloatingTag } from '../dockerfile/D002-floating-tag';
 
 interface Data {
@@ -39,7 +39,7 @@ export const rule: Rule<ComposeModel> = {
       const tagStart = ref.tag !== null && scalar.text === text ? ref.tagStart : -1;
       hits.push({ node, service, via: entry.via, data: { scalar, image: shown, tag: ref.tag, tagStart } });
     }
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     for (const group of groupByWritten(hits)) {
       const { scalar, image, tag, tagStart } = group.data;
       let range: Range = model.rangeOf(group.node);
@@ -50,7 +50,6 @@ export const rule: Rule<ComposeModel> = {
       }
       const names = serviceNames(group);
       findings.push({
-        ruleId: rule.meta.id,
         message:
           tag === null
             ? `Image '${image}' of ${names} has no tag or digest, so it means '${image}:latest' and can change on every pull. Pin a version tag (and a digest).`

@@ -3,7 +3,7 @@ import type { ComposeModel } from '../../engine/compose/model';
 import { insertPair, replaceNode } from '../../engine/compose/edits';
 import { capitalize, scalarKeyHits } from '../../engine/compose/presence';
 import { groupByWritten, isShared, receiversInfo, serviceNames } from '../../engine/compose/written';
-import type { Fix, Finding, Rule } from '../../engine/types';
+import type { Fix, RuleFinding, Rule } from '../../engine/types';
 import { isRootUser } from '../dockerfile/helpers';
 
 const NON_ROOT = '10001:10001';
@@ -25,7 +25,7 @@ export const rule: Rule<ComposeModel> = {
     fixable: true,
   },
   check(model) {
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     // Only known values: `user` is not among §4.8's high-impact keys, and `${UID}` is usually non-root.
     const hits = scalarKeyHits(model, 'user', isRootUserSpec);
     for (const group of groupByWritten(hits)) {
@@ -50,7 +50,6 @@ export const rule: Rule<ComposeModel> = {
         if (edit) fixes.push({ title: `Run as "${NON_ROOT}" only in service "${hit.service.name}"`, edits: [edit], isPreferred: false });
       }
       findings.push({
-        ruleId: rule.meta.id,
         message: `${capitalize(serviceNames(group))} run${n === 1 ? 's' : ''} as root ("user: ${scalar.text}"), overriding any non-root user of the image. Use a non-root uid:gid such as "${NON_ROOT}" (or the image's own non-root user).`,
         range: model.rangeOf(group.node),
         related: receiversInfo(group),

@@ -5,7 +5,7 @@ import { insertIntoService } from '../../engine/compose/absence';
 import { appendSequenceItem, fillEmptyValue } from '../../engine/compose/edits';
 import { UNKNOWN } from '../../engine/compose/interpolate';
 import { groupByWritten, isShared, receiversInfo, serviceNames, type Hit } from '../../engine/compose/written';
-import type { Finding, Rule, TextEdit } from '../../engine/types';
+import type { RuleFinding, Rule, TextEdit } from '../../engine/types';
 import { writtenList } from '../../engine/compose/absence';
 
 const ALL = /^(cap_)?all$/i;
@@ -22,7 +22,7 @@ export const rule: Rule<ComposeModel> = {
     fixable: true,
   },
   check(model) {
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     const weak: Hit<{ entry: MapEntry; edit: TextEdit | undefined }>[] = [];
     for (const service of model.services) {
       const view = service.view;
@@ -31,10 +31,9 @@ export const rule: Rule<ComposeModel> = {
       if (!entry) {
         const edit = insertIntoService(model, service, 'cap_drop', { sequence: ['ALL'] });
         findings.push({
-          ruleId: rule.meta.id,
           message: `Service "${service.name}" keeps Docker's default capabilities: add "cap_drop: [ALL]" and add back only the capabilities it needs with "cap_add".`,
           range: service.keyRange,
-          fixes: edit ? [{ title: 'Add "cap_drop: [ALL]"', edits: [edit], isPreferred: true }] : [],
+          fixes: edit ? [{ title: 'Add "cap_drop: [ALL]"', edits: [edit], isPreferred: false }] : [],
         });
         continue;
       }
@@ -51,16 +50,15 @@ export const rule: Rule<ComposeModel> = {
       const { edit } = group.data;
       const n = group.hits.length;
       findings.push({
-        ruleId: rule.meta.id,
         message: `"cap_drop" does not contain ALL: ${serviceNames(group)} keep${n === 1 ? 's' : ''} the default capabilities not listed. Drop ALL and add back only what is needed with "cap_add".`,
         range: model.rangeOf(group.node),
         related: receiversInfo(group),
         fixes: edit
-          ? [{ title: isShared(group) ? `Add ALL to "cap_drop" in the anchor (affects ${n} service${n === 1 ? '' : 's'})` : 'Add ALL to "cap_drop"', edits: [edit], isPreferred: true }]
+          ? [{ title: isShared(group) ? `Add ALL to "cap_drop" in the anchor (affects ${n} service${n === 1 ? '' : 's'})` : 'Add ALL to "cap_drop"', edits: [edit], isPreferred: false }]
           : [],
       });
     }
-    return findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+    return findings;
   },
 };
 

@@ -3,7 +3,7 @@ import type { ComposeModel } from '../../engine/compose/model';
 import { deleteSequenceItem } from '../../engine/compose/edits';
 import { capitalize } from '../../engine/compose/presence';
 import { groupByWritten, isShared, receiversInfo, serviceNames, type Hit } from '../../engine/compose/written';
-import type { Fix, Finding, Rule, TextEdit } from '../../engine/types';
+import type { Fix, RuleFinding, Rule, TextEdit } from '../../engine/types';
 
 /** Docker's default capability set (moby `oci/caps/defaults.go`): adding one back after `cap_drop: [ALL]` is fine. */
 export const DEFAULT_CAPABILITIES = new Set([
@@ -56,7 +56,7 @@ export const rule: Rule<ComposeModel> = {
         hits.push({ node: item.node, service, via: item.via, data: { name, text: scalar.text, dangerous: DANGEROUS_CAPABILITIES.has(name), edit } });
       }
     }
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     for (const group of groupByWritten(hits)) {
       const { name, text, dangerous, edit } = group.data;
       const fixes: Fix[] = [];
@@ -72,7 +72,6 @@ export const rule: Rule<ComposeModel> = {
       const names = serviceNames(group);
       const verb = group.hits.length === 1 ? 'gets' : 'get';
       findings.push({
-        ruleId: rule.meta.id,
         ...(dangerous ? {} : { severity: 'warning' as const }),
         message: dangerous
           ? name === 'ALL'

@@ -5,7 +5,7 @@ import { writtenList } from '../../engine/compose/absence';
 import { addSecurityOptFixes } from './C023-no-new-privileges';
 import { appendSequenceItem, fillEmptyValue } from '../../engine/compose/edits';
 import { groupByWritten, isShared, receiversInfo, serviceNames, type Hit } from '../../engine/compose/written';
-import type { Finding, Rule, TextEdit } from '../../engine/types';
+import type { RuleFinding, Rule, TextEdit } from '../../engine/types';
 
 // The same item CG-C023 adds: the two rules' fixes are identical edits, applied once by fix-all.
 const OPTION = 'no-new-privileges:true';
@@ -22,7 +22,7 @@ export const rule: Rule<ComposeModel> = {
     fixable: true,
   },
   check(model) {
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     const empty: Hit<TextEdit | undefined>[] = [];
     for (const service of model.services) {
       const view = service.view;
@@ -30,7 +30,6 @@ export const rule: Rule<ComposeModel> = {
       const entry = view.get('security_opt');
       if (!entry) {
         findings.push({
-          ruleId: rule.meta.id,
           message: `Service "${service.name}" sets no "security_opt". Add at least "${OPTION}".`,
           range: service.keyRange,
           fixes: addSecurityOptFixes(model, service),
@@ -54,15 +53,14 @@ export const rule: Rule<ComposeModel> = {
       const edit = group.data;
       const n = group.hits.length;
       findings.push({
-        ruleId: rule.meta.id,
         message: `"security_opt" is empty for ${serviceNames(group)}. Add at least "${OPTION}".`,
         range: model.rangeOf(group.node),
         related: receiversInfo(group),
         fixes: edit
-          ? [{ title: isShared(group) ? `Add "${OPTION}" in the anchor (affects ${n} service${n === 1 ? '' : 's'})` : `Add "${OPTION}"`, edits: [edit], isPreferred: true }]
+          ? [{ title: isShared(group) ? `Add "${OPTION}" in the anchor (affects ${n} service${n === 1 ? '' : 's'})` : `Add "${OPTION}"`, edits: [edit], isPreferred: false }]
           : [],
       });
     }
-    return findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+    return findings;
   },
 };

@@ -5,7 +5,7 @@ import { insertIntoService, writtenList } from '../../engine/compose/absence';
 import { appendSequenceItem, fillEmptyValue, replaceNode } from '../../engine/compose/edits';
 import { UNKNOWN } from '../../engine/compose/interpolate';
 import { groupByWritten, isShared, receiversInfo, serviceNames, type Hit } from '../../engine/compose/written';
-import type { Finding, Fix, Rule, TextEdit } from '../../engine/types';
+import type { RuleFinding, Fix, Rule, TextEdit } from '../../engine/types';
 import type { Node } from '../../engine/compose/yaml-ast';
 
 const OPTION = 'no-new-privileges:true';
@@ -26,7 +26,7 @@ interface Weak {
  */
 export function addSecurityOptFixes(model: ComposeModel, service: ComposeService): Fix[] {
   const edit = insertIntoService(model, service, 'security_opt', { sequence: [OPTION] });
-  return edit ? [{ title: `Add "security_opt: [${OPTION}]"`, edits: [edit], isPreferred: true }] : [];
+  return edit ? [{ title: `Add "security_opt: [${OPTION}]"`, edits: [edit], isPreferred: false }] : [];
 }
 
 export const rule: Rule<ComposeModel> = {
@@ -45,7 +45,7 @@ export const rule: Rule<ComposeModel> = {
     fixable: true,
   },
   check(model) {
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     const weak: Hit<Weak>[] = [];
     for (const service of model.services) {
       const view = service.view;
@@ -53,7 +53,6 @@ export const rule: Rule<ComposeModel> = {
       const entry = view.get('security_opt');
       if (!entry) {
         findings.push({
-          ruleId: rule.meta.id,
           message: `Service "${service.name}" does not set "no-new-privileges": processes can gain privileges through setuid binaries. Add "security_opt: [${OPTION}]".`,
           range: service.keyRange,
           fixes: addSecurityOptFixes(model, service),
@@ -66,14 +65,13 @@ export const rule: Rule<ComposeModel> = {
       const { message, edit, title } = group.data;
       const n = group.hits.length;
       findings.push({
-        ruleId: rule.meta.id,
         message: `${message} (${serviceNames(group)}).`,
         range: model.rangeOf(group.node),
         related: receiversInfo(group),
-        fixes: edit ? [{ title: isShared(group) ? `${title} in the anchor (affects ${n} service${n === 1 ? '' : 's'})` : title, edits: [edit], isPreferred: true }] : [],
+        fixes: edit ? [{ title: isShared(group) ? `${title} in the anchor (affects ${n} service${n === 1 ? '' : 's'})` : title, edits: [edit], isPreferred: false }] : [],
       });
     }
-    return findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+    return findings;
   },
 };
 

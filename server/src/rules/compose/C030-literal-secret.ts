@@ -6,7 +6,7 @@ import type { ComposeModel, ComposeService, MapEntry, ScalarInfo } from '../../e
 import { replaceNode } from '../../engine/compose/edits';
 import { findCredentials, isLiteralSecretValue, isSecretName } from '../../engine/secrets';
 import { groupByWritten, isShared, receiversInfo, serviceNames, type Hit } from '../../engine/compose/written';
-import type { Fix, Finding, Rule, TextEdit } from '../../engine/types';
+import type { Fix, RuleFinding, Rule, TextEdit } from '../../engine/types';
 import type { Node } from '../../engine/compose/yaml-ast';
 
 /** Checkov's secrets framework checks (CKV_SECRET_1 … CKV_SECRET_19). */
@@ -46,7 +46,7 @@ export const rule: Rule<ComposeModel> = {
       const args = model.viewOf(build?.rawValue, build?.via)?.get('args');
       if (args) hits.push(...entries(model, service, args, 'build.args'));
     }
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     for (const group of groupByWritten(hits)) {
       const { name, where, credential, range, edit } = group.data;
       const fixes: Fix[] = [];
@@ -61,7 +61,6 @@ export const rule: Rule<ComposeModel> = {
       }
       const names = serviceNames(group);
       findings.push({
-        ruleId: rule.meta.id,
         message: credential
           ? `The ${where} value of "${name}" (${names}) contains ${credential}: it is committed with the Compose file. Revoke it, then pass it from the environment or a git-ignored .env ("\${${name}:?}"), or use Compose secrets.`
           : `"${name}" in the ${where} of ${names} has a literal secret value: it is committed with the Compose file and visible in ${where === 'environment' ? '"docker inspect"' : 'the image history'}. Pass it from the environment or a git-ignored .env ("\${${name}:?}"), or use Compose secrets.`,

@@ -2,7 +2,7 @@
 import type { ComposeModel, MapEntry } from '../../engine/compose/model';
 import { deletePair } from '../../engine/compose/edits';
 import { groupByWritten, isShared, receiversInfo, serviceNames, type Hit } from '../../engine/compose/written';
-import type { Fix, Finding, Rule } from '../../engine/types';
+import type { Fix, RuleFinding, Rule } from '../../engine/types';
 
 interface Data {
   entry: MapEntry;
@@ -35,7 +35,7 @@ export const rule: Rule<ComposeModel> = {
         hits.push({ node: entry.value, service, via: entry.via, data: { entry, variables: interpolated.variables } });
       }
     }
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     for (const group of groupByWritten(hits)) {
       const { entry, variables } = group.data;
       const fixes: Fix[] = [];
@@ -56,7 +56,6 @@ export const rule: Rule<ComposeModel> = {
       findings.push(
         variables
           ? {
-              ruleId: rule.meta.id,
               severity: 'info',
               message: `"network_mode" depends on ${variables.map((v) => `\${${v}}`).join(', ')}: ${serviceNames(group)} share the host network when it is "host".`,
               range,
@@ -64,7 +63,6 @@ export const rule: Rule<ComposeModel> = {
               fixes,
             }
           : {
-              ruleId: rule.meta.id,
               message: `${serviceNames(group).replace(/^s/, 'S')} share${group.hits.length === 1 ? 's' : ''} the host's network namespace (network_mode: host): no network isolation, every port it opens is open on the host. Use the default bridge network and publish ports explicitly.`,
               range,
               related,

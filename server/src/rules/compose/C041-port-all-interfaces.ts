@@ -5,7 +5,7 @@ import { insertInScalar, insertPair, replaceNode } from '../../engine/compose/ed
 import { UNKNOWN } from '../../engine/compose/interpolate';
 import { bindsAllInterfaces, loopbackFor, parseShortPort } from '../../engine/compose/ports';
 import { groupByWritten, isShared, receiversInfo, serviceNames, type Hit } from '../../engine/compose/written';
-import type { Fix, Finding, Rule, TextEdit } from '../../engine/types';
+import type { Fix, RuleFinding, Rule, TextEdit } from '../../engine/types';
 import type { Node, YAMLMap } from '../../engine/compose/yaml-ast';
 
 interface Data {
@@ -39,7 +39,7 @@ export const rule: Rule<ComposeModel> = {
         if (data) hits.push({ node: data.at, service, via: item.via, data });
       }
     }
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     for (const group of groupByWritten(hits)) {
       const { describe, edit, fixTitle } = group.data;
       const fixes: Fix[] = [];
@@ -48,11 +48,10 @@ export const rule: Rule<ComposeModel> = {
         fixes.push({
           title: isShared(group) ? `${fixTitle} in the anchor (affects ${n} service${n === 1 ? '' : 's'})` : fixTitle,
           edits: [edit],
-          isPreferred: true,
+          isPreferred: false,
         });
       }
       findings.push({
-        ruleId: rule.meta.id,
         message: `Port ${describe} of ${serviceNames(group)} is published on all host interfaces. Bind it to an address, e.g. 127.0.0.1, unless it must be reachable from other machines.`,
         range: model.rangeOf(group.node),
         related: receiversInfo(group),

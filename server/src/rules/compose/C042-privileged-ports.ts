@@ -5,7 +5,7 @@ import type { ComposeModel, ComposeService } from '../../engine/compose/model';
 import { UNKNOWN } from '../../engine/compose/interpolate';
 import { parseShortPort } from '../../engine/compose/ports';
 import { groupByWritten, receiversInfo, serviceNames, type Hit } from '../../engine/compose/written';
-import type { Finding, Rule } from '../../engine/types';
+import type { RuleFinding, Rule } from '../../engine/types';
 import type { Node } from '../../engine/compose/yaml-ast';
 
 const PRIVILEGED = 1024;
@@ -46,20 +46,18 @@ export const rule: Rule<ComposeModel> = {
         }
       }
     }
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     for (const group of groupByWritten(hits)) {
       const { tier, port, written } = group.data;
       findings.push(
         tier === 'host'
           ? {
-              ruleId: rule.meta.id,
               message: `Port ${written} of ${serviceNames(group)} publishes host port ${port}, a privileged port (below ${PRIVILEGED}). Publish a host port of ${PRIVILEGED} or above and put a reverse proxy or load balancer in front if it must be ${port}.`,
               range: model.rangeOf(group.node),
               related: receiversInfo(group),
               fixes: [],
             }
           : {
-              ruleId: rule.meta.id,
               severity: 'hint',
               message: `Port ${written} of ${serviceNames(group)} maps to container port ${port}, below ${PRIVILEGED}, and the service keeps NET_BIND_SERVICE (no "cap_drop: [ALL]"). Let the service listen on a port of ${PRIVILEGED} or above, or drop the capability.`,
               range: model.rangeOf(group.node),

@@ -4,7 +4,7 @@ import type { ComposeModel, TopLevelItem } from '../../engine/compose/model';
 import { deleteSequenceItem } from '../../engine/compose/edits';
 import { isDockerSocket, isHostPath, parseShortVolume } from '../../engine/compose/volumes';
 import { groupByWritten, isShared, receiversInfo, serviceNames, type Hit } from '../../engine/compose/written';
-import type { Fix, Finding, RelatedInfo, Rule, TextEdit } from '../../engine/types';
+import type { Fix, RuleFinding, RelatedInfo, Rule, TextEdit } from '../../engine/types';
 import type { Node } from '../../engine/compose/yaml-ast';
 import { serviceVolumes } from '../../engine/compose/service-volumes';
 
@@ -67,7 +67,7 @@ export const rule: Rule<ComposeModel> = {
       const edit = editable ? deleteSequenceItem(model.source, item.seq, item.index) : undefined;
       hits.push({ node: at, service, via: item.via, data: { path, edit } });
     }
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     for (const group of groupByWritten(hits)) {
       const fixes: Fix[] = [];
       const { edit, path } = group.data;
@@ -81,7 +81,6 @@ export const rule: Rule<ComposeModel> = {
         });
       }
       findings.push({
-        ruleId: rule.meta.id,
         message: `The Docker socket (${shown(path)}) is mounted into ${serviceNames(group)}. ${ADVICE}`,
         range: model.rangeOf(group.node),
         related: receiversInfo(group),
@@ -93,14 +92,13 @@ export const rule: Rule<ComposeModel> = {
   },
 };
 
-function checkTopLevel(model: ComposeModel, volume: TopLevelItem, users: RelatedInfo[]): Finding[] {
+function checkTopLevel(model: ComposeModel, volume: TopLevelItem, users: RelatedInfo[]): RuleFinding[] {
   const options = volume.view?.get('driver_opts');
   const device = model.viewOf(options?.rawValue, options?.via)?.get('device');
   const path = model.scalar(device?.value)?.interpolated.text.trim();
   if (!device?.value || path === undefined || !isDockerSocket(path)) return [];
   return [
     {
-      ruleId: rule.meta.id,
       message: `Volume "${volume.name}" binds the Docker socket (${shown(path)}) from the host; every service that mounts it controls the Docker daemon. ${ADVICE}`,
       range: model.rangeOf(device.value),
       related: users.length > 0 ? users : undefined,

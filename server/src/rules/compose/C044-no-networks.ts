@@ -4,7 +4,7 @@ import { isMap } from 'yaml';
 import type { ComposeModel, ComposeService } from '../../engine/compose/model';
 import { insertPairsIntoService } from '../../engine/compose/absence';
 import { insertPairs } from '../../engine/compose/edits';
-import type { Finding, Rule, TextEdit } from '../../engine/types';
+import type { RuleFinding, Rule, TextEdit } from '../../engine/types';
 
 const NETWORK = 'internal';
 
@@ -20,13 +20,12 @@ export const rule: Rule<ComposeModel> = {
     fixable: true,
   },
   check(model) {
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     for (const service of model.services) {
       const view = service.view;
       if (!view || view.has('networks') || view.has('network_mode')) continue;
       const edits = fixEdits(model, service);
       findings.push({
-        ruleId: rule.meta.id,
         message: `Service "${service.name}" sets neither "networks" nor "network_mode": it shares the project's default network with every other service that does not choose one. Attach it to the networks it needs.`,
         range: service.keyRange,
         // Moving one service off the default network cuts it off from the services left there: never unattended.

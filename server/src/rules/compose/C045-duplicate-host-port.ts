@@ -4,7 +4,7 @@ import type { ComposeModel, ComposeService } from '../../engine/compose/model';
 import { UNKNOWN } from '../../engine/compose/interpolate';
 import { bareIp, parseShortPort } from '../../engine/compose/ports';
 import { canRunTogether } from '../../engine/compose/project';
-import type { Finding, RelatedInfo, Rule } from '../../engine/types';
+import type { RuleFinding, RelatedInfo, Rule } from '../../engine/types';
 import type { Node, ViaStep } from '../../engine/compose/yaml-ast';
 
 /** Related locations listed per finding. */
@@ -62,7 +62,7 @@ export const rule: Rule<ComposeModel> = {
         else for (const b of others) if (!clash.others.includes(b)) clash.others.push(b);
       }
     }
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     const reported = new Set<Node>();
     for (const occurrence of occurrences) {
       const clash = clashes.get(occurrence);
@@ -78,7 +78,6 @@ export const rule: Rule<ComposeModel> = {
       }
       const self = names.includes(occurrence.service.name) ? '' : ` of service "${occurrence.service.name}"`;
       findings.push({
-        ruleId: rule.meta.id,
         message: `Port ${occurrence.written}${self} publishes ${shown(clash.key)}, which ${names.map((n) => `"${n}"`).join(', ')} also publish${names.length === 1 ? 'es' : ''}: only one container can bind it, the other fails to start ("port is already allocated").`,
         range: model.rangeOf(occurrence.node),
         related,

@@ -3,7 +3,7 @@ import type { ComposeModel, ComposeService, MapEntry } from '../../engine/compos
 import { insertPairsIntoService } from '../../engine/compose/absence';
 import { fillEmptyValue, replaceNode } from '../../engine/compose/edits';
 import { groupByWritten, isShared, receiversInfo, serviceNames, type Hit } from '../../engine/compose/written';
-import type { Finding, Rule, TextEdit } from '../../engine/types';
+import type { RuleFinding, Rule, TextEdit } from '../../engine/types';
 import type { Node } from '../../engine/compose/yaml-ast';
 
 interface Weak {
@@ -24,7 +24,7 @@ export const rule: Rule<ComposeModel> = {
     fixable: true,
   },
   check(model) {
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     const weak: Hit<Weak>[] = [];
     for (const service of model.services) {
       const view = service.view;
@@ -39,7 +39,6 @@ export const rule: Rule<ComposeModel> = {
             ])
           : insertPairsIntoService(model, service, [['read_only', { scalar: 'true' }]]);
         findings.push({
-          ruleId: rule.meta.id,
           message: `Service "${service.name}" has a writable root filesystem: add "read_only: true" and mount writable paths (e.g. /tmp) as tmpfs or volumes.`,
           range: service.keyRange,
           fixes: edit ? [{ title: withTmp ? 'Add "read_only: true" with a tmpfs for /tmp' : 'Add "read_only: true"', edits: [edit], isPreferred: false }] : [],
@@ -53,7 +52,6 @@ export const rule: Rule<ComposeModel> = {
       const { edit, written } = group.data;
       const n = group.hits.length;
       findings.push({
-        ruleId: rule.meta.id,
         message: `${written === '' ? '"read_only" without a value' : `"read_only: ${written}"`} leaves the root filesystem of ${serviceNames(group)} writable. Set it to true and mount writable paths as tmpfs or volumes.`,
         range: model.rangeOf(group.node),
         related: receiversInfo(group),
@@ -62,7 +60,7 @@ export const rule: Rule<ComposeModel> = {
           : [],
       });
     }
-    return findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+    return findings;
   },
 };
 

@@ -7,7 +7,7 @@ import { UNKNOWN } from '../../engine/compose/interpolate';
 import { capitalize } from '../../engine/compose/presence';
 import { isDockerSocket, isHostPath, parseShortVolume } from '../../engine/compose/volumes';
 import { groupByWritten, isShared, receiversInfo, serviceNames, type Hit } from '../../engine/compose/written';
-import type { Fix, Finding, RelatedInfo, Rule, Severity, TextEdit } from '../../engine/types';
+import type { Fix, RuleFinding, RelatedInfo, Rule, Severity, TextEdit } from '../../engine/types';
 import type { Node, YAMLMap } from '../../engine/compose/yaml-ast';
 import { serviceVolumes } from '../../engine/compose/service-volumes';
 
@@ -108,7 +108,7 @@ export const rule: Rule<ComposeModel> = {
       const judged = judge(mount.path, mount.readOnly);
       if (judged) hits.push({ node: mount.at, service, via: item.via, data: { ...judged, edit: mount.edit } });
     }
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     for (const group of groupByWritten(hits)) {
       const mount = group.data;
       const n = group.hits.length;
@@ -122,7 +122,6 @@ export const rule: Rule<ComposeModel> = {
         });
       }
       findings.push({
-        ruleId: rule.meta.id,
         ...tiered(mount.tier, mount.readOnly),
         message: `${capitalize(serviceNames(group))} bind-mount${n === 1 ? 's' : ''} the host path "${mount.shown}"${placement(mount)} ${access(mount)}`,
         range: model.rangeOf(group.node),
@@ -209,14 +208,14 @@ function readLong(model: ComposeModel, node: YAMLMap, editable: boolean): Read |
 }
 
 /** A top-level volume that binds a host path (`driver_opts.device` / `mountpoint`). */
-function checkTopLevel(model: ComposeModel, volume: TopLevelItem, users: { related: RelatedInfo; readOnly: boolean }[]): Finding[] {
+function checkTopLevel(model: ComposeModel, volume: TopLevelItem, users: { related: RelatedInfo; readOnly: boolean }[]): RuleFinding[] {
   const options = volume.view?.get('driver_opts');
   const opts = model.viewOf(options?.rawValue, options?.via);
   if (!opts) return [];
   const o = model.scalar(opts.get('o')?.value)?.interpolated.text ?? '';
   // Read-only when the driver mounts it so, or when every service mounts it read-only.
   const readOnly = o.split(',').some((x) => x.trim() === 'ro') || (users.length > 0 && users.every((u) => u.readOnly));
-  const findings: Finding[] = [];
+  const findings: RuleFinding[] = [];
   for (const key of ['device', 'mountpoint']) {
     const entry = opts.get(key);
     const scalar = model.scalar(entry?.value);
@@ -224,7 +223,6 @@ function checkTopLevel(model: ComposeModel, volume: TopLevelItem, users: { relat
     const judged = judge(hostSource(scalar, scalar.interpolated.text.trim()), readOnly);
     if (!judged) continue;
     findings.push({
-      ruleId: rule.meta.id,
       ...tiered(judged.tier, judged.readOnly),
       message: `Volume "${volume.name}" binds the host path "${judged.shown}"${placement(judged)} ${judged.readOnly ? 'read-only' : 'read-write'}; every service that mounts it gets it. ${access(judged).replace(/^read-(only|write): /, '').replace(/^./, (c) => c.toUpperCase())}`,
       range: model.rangeOf(entry.value),

@@ -5,7 +5,7 @@ import { deletePair, replaceNode } from '../../engine/compose/edits';
 import { capitalize } from '../../engine/compose/presence';
 import { parseShortVolume } from '../../engine/compose/volumes';
 import { groupByWritten, isShared, receiversInfo, serviceNames, type Hit } from '../../engine/compose/written';
-import type { Fix, Finding, Rule, TextEdit } from '../../engine/types';
+import type { Fix, RuleFinding, Rule, TextEdit } from '../../engine/types';
 import type { Node, ViaStep } from '../../engine/compose/yaml-ast';
 import { serviceVolumes } from '../../engine/compose/service-volumes';
 
@@ -41,7 +41,7 @@ export const rule: Rule<ComposeModel> = {
       const found = isMap(node) ? checkLong(model, node, editable) : checkShort(model, node, editable);
       if (found) hits.push({ node: found.at, service, via: item.via.concat(found.via ?? []), data: found.data });
     }
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     for (const group of groupByWritten(hits)) {
       const { mode, edit, fixTitle } = group.data;
       const fixes: Fix[] = [];
@@ -52,7 +52,6 @@ export const rule: Rule<ComposeModel> = {
       }
       const direction = mode.endsWith('slave') ? 'host mounts under it appear in the container' : 'mounts propagate both ways between host and container';
       findings.push({
-        ruleId: rule.meta.id,
         message: `${capitalize(serviceNames(group))} mount${group.hits.length === 1 ? 's' : ''} a volume with "${mode}" propagation: ${direction}. Use the default (rprivate) unless the service manages mounts.`,
         range: model.rangeOf(group.node),
         related: receiversInfo(group),

@@ -4,7 +4,7 @@ import type { ComposeModel, ComposeService, SequenceItem } from '../../engine/co
 import { insertInScalar, insertPair } from '../../engine/compose/edits';
 import { UNKNOWN } from '../../engine/compose/interpolate';
 import { isDockerSocket, isHostPath, parseShortVolume } from '../../engine/compose/volumes';
-import type { Finding, Fix, RelatedInfo, Rule, TextEdit } from '../../engine/types';
+import type { RuleFinding, Fix, RelatedInfo, Rule, TextEdit } from '../../engine/types';
 import type { Node } from '../../engine/compose/yaml-ast';
 
 /** Related locations and names listed per finding (a volume shared by 200 services must stay cheap). */
@@ -46,7 +46,7 @@ export const rule: Rule<ComposeModel> = {
         list.push(mount);
       }
     }
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     for (const mounts of byKey.values()) {
       const services = [...new Set(mounts.map((m) => m.service))];
       if (services.length < 2) continue;
@@ -67,7 +67,6 @@ export const rule: Rule<ComposeModel> = {
         const all = [...new Set(others.map((m) => `"${m.service.name}"`))];
         const names = all.length > MAX_NAMES ? [...all.slice(0, MAX_NAMES), `${all.length - MAX_NAMES} more services`] : all;
         findings.push({
-          ruleId: rule.meta.id,
           message: `Service "${mount.service.name}" mounts ${mount.label} read-write, and so do ${names.join(', ')}: a compromise of one can tamper with what the others read. Mount it read-only where the service only reads it.`,
           range: model.rangeOf(mount.node),
           related,
@@ -75,7 +74,7 @@ export const rule: Rule<ComposeModel> = {
         });
       }
     }
-    return findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+    return findings;
   },
 };
 

@@ -1,7 +1,7 @@
 // CG-C060: the service has no memory limit (`deploy.resources.limits.memory` or `mem_limit`).
 import type { ComposeModel } from '../../engine/compose/model';
 import { limitsFix, memoryEntries } from '../../engine/compose/limits';
-import type { Finding, Rule } from '../../engine/types';
+import type { RuleFinding, Rule } from '../../engine/types';
 
 // Not preferred (never in fix-all): 512M is a guess that can kill a bigger service; the wizard offers it.
 export const rule: Rule<ComposeModel> = {
@@ -16,12 +16,11 @@ export const rule: Rule<ComposeModel> = {
     fixable: true,
   },
   check(model) {
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     for (const service of model.services) {
       if (!service.view || memoryEntries(model, service).length > 0) continue;
       const fix = limitsFix(model, service);
       findings.push({
-        ruleId: rule.meta.id,
         message: `Service "${service.name}" has no memory limit: it can exhaust the host's memory. Set "deploy.resources.limits.memory" (or "mem_limit").`,
         range: service.keyRange,
         fixes: fix ? [{ title: fix.title, edits: [fix.edit], isPreferred: false }] : [],

@@ -1,7 +1,7 @@
 // CG-C061: the service has no CPU limit (`deploy.resources.limits.cpus`, `cpus`, `cpu_quota` or `cpu_shares`).
 import type { ComposeModel } from '../../engine/compose/model';
 import { cpuEntries, limitsFix } from '../../engine/compose/limits';
-import type { Finding, Rule } from '../../engine/types';
+import type { RuleFinding, Rule } from '../../engine/types';
 
 // Not preferred (never in fix-all): one CPU is a guess that can starve a busy service; the wizard offers it.
 export const rule: Rule<ComposeModel> = {
@@ -16,12 +16,11 @@ export const rule: Rule<ComposeModel> = {
     fixable: true,
   },
   check(model) {
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     for (const service of model.services) {
       if (!service.view || cpuEntries(model, service).length > 0) continue;
       const fix = limitsFix(model, service);
       findings.push({
-        ruleId: rule.meta.id,
         message: `Service "${service.name}" has no CPU limit: it can starve other containers. Set "deploy.resources.limits.cpus" (or "cpus").`,
         range: service.keyRange,
         fixes: fix ? [{ title: fix.title, edits: [fix.edit], isPreferred: false }] : [],

@@ -4,7 +4,7 @@ import { insertPairsIntoService } from '../../engine/compose/absence';
 import { replaceNode } from '../../engine/compose/edits';
 import { isUnlimitedPids, pidsEntries, PIDS_LIMIT } from '../../engine/compose/limits';
 import { groupByWritten, isShared, receiversInfo, serviceNames, type Hit } from '../../engine/compose/written';
-import type { Finding, Rule, TextEdit } from '../../engine/types';
+import type { RuleFinding, Rule, TextEdit } from '../../engine/types';
 
 interface Weak {
   key: string;
@@ -25,7 +25,7 @@ export const rule: Rule<ComposeModel> = {
     fixable: true,
   },
   check(model) {
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     const weak: Hit<Weak>[] = [];
     for (const service of model.services) {
       if (!service.view) continue;
@@ -33,7 +33,6 @@ export const rule: Rule<ComposeModel> = {
       if (entries.length === 0) {
         const edit = insertPairsIntoService(model, service, [['pids_limit', { scalar: PIDS_LIMIT }]]);
         findings.push({
-          ruleId: rule.meta.id,
           message: `Service "${service.name}" has no PID limit: a fork bomb inside it can exhaust the host's process table. Add "pids_limit: ${PIDS_LIMIT}".`,
           range: service.keyRange,
           fixes: edit ? [{ title: `Add "pids_limit: ${PIDS_LIMIT}"`, edits: [edit], isPreferred: false }] : [],
@@ -46,7 +45,6 @@ export const rule: Rule<ComposeModel> = {
       const { key, written, edit } = group.data;
       const n = group.hits.length;
       findings.push({
-        ruleId: rule.meta.id,
         message: `"${key}: ${written}" leaves the number of processes of ${serviceNames(group)} unlimited: a fork bomb can exhaust the host's process table. Set a positive limit such as ${PIDS_LIMIT}.`,
         range: model.rangeOf(group.node),
         related: receiversInfo(group),
@@ -55,7 +53,7 @@ export const rule: Rule<ComposeModel> = {
           : [],
       });
     }
-    return findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+    return findings;
   },
 };
 

@@ -4,7 +4,7 @@ import type { ComposeModel } from '../../engine/compose/model';
 import { insertPairsIntoService, writtenList } from '../../engine/compose/absence';
 import { fillEmptyTree, insertPairs, type NewTree } from '../../engine/compose/edits';
 import { groupByWritten, isShared, receiversInfo, serviceNames, type Hit } from '../../engine/compose/written';
-import type { Finding, Rule, TextEdit } from '../../engine/types';
+import type { RuleFinding, Rule, TextEdit } from '../../engine/types';
 
 const LIMITS: [string, NewTree][] = [
   ['nproc', { scalar: '512' }],
@@ -32,7 +32,7 @@ export const rule: Rule<ComposeModel> = {
     fixable: true,
   },
   check(model) {
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     const weak: Hit<TextEdit | undefined>[] = [];
     for (const service of model.services) {
       const view = service.view;
@@ -41,7 +41,6 @@ export const rule: Rule<ComposeModel> = {
       if (!entry) {
         const edit = insertPairsIntoService(model, service, [['ulimits', { mapping: LIMITS }]]);
         findings.push({
-          ruleId: rule.meta.id,
           message: `Service "${service.name}" sets no "ulimits": it inherits the daemon's open-file and process limits. Set "nofile" and "nproc".`,
           range: service.keyRange,
           fixes: edit ? [{ title: 'Add "ulimits" for nproc and nofile', edits: [edit], isPreferred: false }] : [],
@@ -62,7 +61,6 @@ export const rule: Rule<ComposeModel> = {
     for (const group of groupByWritten(weak)) {
       const n = group.hits.length;
       findings.push({
-        ruleId: rule.meta.id,
         message: `"ulimits" of ${serviceNames(group)} sets neither "nofile" nor "nproc": the daemon's open-file and process limits apply. Set at least one of them.`,
         range: model.rangeOf(group.node),
         related: receiversInfo(group),
@@ -71,6 +69,6 @@ export const rule: Rule<ComposeModel> = {
           : [],
       });
     }
-    return findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+    return findings;
   },
 };

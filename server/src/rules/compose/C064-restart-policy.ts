@@ -3,7 +3,7 @@ import type { ComposeModel, ComposeService, MapEntry, ScalarInfo } from '../../e
 import { insertPairs, replaceNode } from '../../engine/compose/edits';
 import { hasAnyLimit } from '../../engine/compose/limits';
 import { groupByWritten, isShared, receiversInfo, serviceNames, type Hit } from '../../engine/compose/written';
-import type { Finding, Rule, TextEdit } from '../../engine/types';
+import type { RuleFinding, Rule, TextEdit } from '../../engine/types';
 import type { Node } from '../../engine/compose/yaml-ast';
 
 const RETRIES = 5;
@@ -39,12 +39,11 @@ export const rule: Rule<ComposeModel> = {
       const hit = checkDeployPolicy(model, service);
       if (hit) hits.push(hit);
     }
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     for (const group of groupByWritten(hits)) {
       const { message, edit, title, preferred } = group.data;
       const n = group.hits.length;
       findings.push({
-        ruleId: rule.meta.id,
         message: message(serviceNames(group)),
         range: model.rangeOf(group.node),
         related: receiversInfo(group),
@@ -83,7 +82,7 @@ function checkRestart(model: ComposeModel, service: ComposeService, entry: MapEn
         message: (names) => `"restart: ${scalar.text}" restarts ${names} ${tries} after a failure; CIS 5.15 recommends "on-failure:${RETRIES}", so a crash loop stops and is noticed.`,
         edit: replaceRestart(model, scalar),
         title: `Change to "restart: on-failure:${RETRIES}"`,
-        preferred: true,
+        preferred: false,
       },
     };
   }
@@ -124,7 +123,7 @@ function checkDeployPolicy(model: ComposeModel, service: ComposeService): Hit<Da
         message: (names) => `"restart_policy" of ${names} retries on failure without "max_attempts"; set it to ${RETRIES} so a crash loop stops and is noticed.`,
         edit: insertPairs(model.source, model.style, view.node, [['max_attempts', { scalar: String(RETRIES) }]], { atStart: true }),
         title: `Add "max_attempts: ${RETRIES}"`,
-        preferred: true,
+        preferred: false,
       },
     };
   }
@@ -140,7 +139,7 @@ function checkDeployPolicy(model: ComposeModel, service: ComposeService): Hit<Da
       message: (names) => `"max_attempts: ${scalar.text}" retries ${names} other than ${RETRIES} times on failure; CIS 5.15 recommends ${RETRIES}.`,
       edit: scalar.quote === undefined || scalar.interpolated.hasVariables ? undefined : replaceNode(model.source, scalar.node, String(RETRIES)),
       title: `Set "max_attempts: ${RETRIES}"`,
-      preferred: true,
+      preferred: false,
     },
   };
 }

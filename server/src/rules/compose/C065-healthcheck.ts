@@ -3,7 +3,7 @@ import { isSeq } from 'yaml';
 import type { ComposeModel, ComposeService, MapEntry } from '../../engine/compose/model';
 import { insertPairsIntoService } from '../../engine/compose/absence';
 import { groupByWritten, receiversInfo, serviceNames, type Hit } from '../../engine/compose/written';
-import type { Finding, Rule } from '../../engine/types';
+import type { RuleFinding, Rule } from '../../engine/types';
 
 /**
  * The inserted probe is a visible placeholder: valid Compose that fails with a message in the health log
@@ -23,7 +23,7 @@ export const rule: Rule<ComposeModel> = {
     fixable: true,
   },
   check(model) {
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     const off: Hit<string>[] = [];
     for (const service of model.services) {
       const view = service.view;
@@ -40,18 +40,17 @@ export const rule: Rule<ComposeModel> = {
     }
     for (const group of groupByWritten(off)) {
       findings.push({
-        ruleId: rule.meta.id,
         message: `${group.data} turns the health check of ${serviceNames(group)} off: Docker cannot tell a hung service from a healthy one. Define a "test" that probes the service instead.`,
         range: model.rangeOf(group.node),
         related: receiversInfo(group),
         fixes: [],
       });
     }
-    return findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+    return findings;
   },
 };
 
-function missing(model: ComposeModel, service: ComposeService): Finding {
+function missing(model: ComposeModel, service: ComposeService): RuleFinding {
   const edit = insertPairsIntoService(model, service, [
     [
       'healthcheck',
@@ -66,7 +65,6 @@ function missing(model: ComposeModel, service: ComposeService): Finding {
     ],
   ]);
   return {
-    ruleId: rule.meta.id,
     message: `Service "${service.name}" has no health check and its image is not known to define one: Docker cannot tell a hung service from a healthy one. Add a "healthcheck" with a probe.`,
     range: service.keyRange,
     // A template with a placeholder probe the user must edit: never applied unattended.

@@ -2,7 +2,7 @@
 import type { ComposeModel, MapEntry } from '../../engine/compose/model';
 import { deletePair, insertPair } from '../../engine/compose/edits';
 import { groupByWritten, isShared, receiversInfo, serviceNames, type Hit } from '../../engine/compose/written';
-import type { Fix, Finding, Rule } from '../../engine/types';
+import type { Fix, RuleFinding, Rule } from '../../engine/types';
 
 interface Data {
   entry: MapEntry;
@@ -39,7 +39,7 @@ export const rule: Rule<ComposeModel> = {
         hits.push({ node: entry.value, service, via, data: { entry, variables: scalar.interpolated.variables } });
       }
     }
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     for (const group of groupByWritten(hits)) {
       const { entry, variables } = group.data;
       const fixes: Fix[] = [];
@@ -51,7 +51,7 @@ export const rule: Rule<ComposeModel> = {
             ? `Remove "privileged" in the anchor (affects ${group.hits.length} service${group.hits.length === 1 ? '' : 's'})`
             : 'Remove "privileged: true"',
           edits: [removal],
-          isPreferred: variables === undefined,
+          isPreferred: false,
         });
       }
       for (const hit of group.hits) {
@@ -66,7 +66,6 @@ export const rule: Rule<ComposeModel> = {
       const related = receiversInfo(group);
       if (variables) {
         findings.push({
-          ruleId: rule.meta.id,
           severity: 'info',
           message: `"privileged" depends on ${variables.map((v) => `\${${v}}`).join(', ')}: ${serviceNames(group)} become${group.hits.length === 1 ? 's' : ''} privileged (root on the host) when it is "true".`,
           range,
@@ -75,7 +74,6 @@ export const rule: Rule<ComposeModel> = {
         });
       } else {
         findings.push({
-          ruleId: rule.meta.id,
           message: `${capitalize(serviceNames(group))} run${group.hits.length === 1 ? 's' : ''} privileged: all capabilities and host devices, effectively root on the host. Remove it and grant only the capabilities needed (cap_add).`,
           range,
           related,

@@ -2,7 +2,7 @@
 import type { ComposeModel } from '../../engine/compose/model';
 import { capitalize } from '../../engine/compose/presence';
 import { groupByWritten, receiversInfo, serviceNames, type Hit } from '../../engine/compose/written';
-import type { Finding, Rule } from '../../engine/types';
+import type { RuleFinding, Rule } from '../../engine/types';
 
 /** Raw memory, I/O ports and block devices: direct access to host memory or disks (the Error tier). */
 export function isCriticalDevice(path: string): boolean {
@@ -46,7 +46,7 @@ export const rule: Rule<ComposeModel> = {
         }
       }
     }
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     for (const group of groupByWritten(hits)) {
       const { key, text, critical } = group.data;
       const names = capitalize(serviceNames(group));
@@ -60,7 +60,6 @@ export const rule: Rule<ComposeModel> = {
         message = `${names} ${verb} the host device "${text}". Review that it is needed; add ":r" when read access is enough.`;
       }
       findings.push({
-        ruleId: rule.meta.id,
         ...(critical ? { severity: 'error' as const } : {}),
         message,
         range: model.rangeOf(group.node),

@@ -2,7 +2,7 @@
 import type { ComposeModel } from '../../engine/compose/model';
 import { capitalize, removeKeyFixes, scalarKeyHits, variableList, verbS } from '../../engine/compose/presence';
 import { groupByWritten, receiversInfo, serviceNames } from '../../engine/compose/written';
-import type { Finding, Rule } from '../../engine/types';
+import type { RuleFinding, Rule } from '../../engine/types';
 
 export const rule: Rule<ComposeModel> = {
   meta: {
@@ -16,13 +16,12 @@ export const rule: Rule<ComposeModel> = {
     fixable: true,
   },
   check(model) {
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     // Any non-empty value. `/docker/${APP}` is set whatever APP holds; `${CGROUP}` alone may be empty.
     const hits = scalarKeyHits(model, 'cgroup_parent', (value) => value !== '', { unknownMayMatch: true, judgePartlyUnknown: true });
     for (const group of groupByWritten(hits)) {
       const { scalar, variables } = group.data;
       findings.push({
-        ruleId: rule.meta.id,
         message: variables
           ? `"cgroup_parent" depends on ${variableList(variables)}: when it is set, ${serviceNames(group)} run${verbS(group)} outside Docker's default cgroup hierarchy, under the limits and isolation of that cgroup. Remove it unless the host is set up for it.`
           : `${capitalize(serviceNames(group))} run${verbS(group)} under the custom cgroup parent "${scalar.text}": the limits and isolation of that cgroup apply instead of Docker's default hierarchy. Remove "cgroup_parent" unless the host is set up for it.`,

@@ -3,7 +3,7 @@ import type { ComposeModel, ScalarInfo } from '../../engine/compose/model';
 import { pulledImages } from '../../engine/compose/images';
 import { groupByWritten, receiversInfo, serviceNames, type Hit } from '../../engine/compose/written';
 import { parseImageRef } from '../../engine/dockerfile/image-ref';
-import type { Finding, Rule } from '../../engine/types';
+import type { RuleFinding, Rule } from '../../engine/types';
 
 interface Data {
   scalar: ScalarInfo;
@@ -30,10 +30,9 @@ export const rule: Rule<ComposeModel> = {
       if (unknownTagOrDigest || parseImageRef(text).digest !== null) continue;
       hits.push({ node, service, via: entry.via, data: { scalar, image: shown } });
     }
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     for (const group of groupByWritten(hits)) {
       findings.push({
-        ruleId: rule.meta.id,
         message: `Image '${group.data.image}' of ${serviceNames(group)} is not pinned by digest: the tag can be moved to a different image. Append '@sha256:<digest>' to run exactly the image you reviewed.`,
         range: model.rangeOf(group.node),
         related: receiversInfo(group),

@@ -5,7 +5,7 @@ import { isMap } from 'yaml';
 import type { ComposeModel, ComposeService } from '../../engine/compose/model';
 import { isHostValue } from '../../engine/compose/presence';
 import { isDockerSocket, isHostPath, parseShortVolume } from '../../engine/compose/volumes';
-import type { Finding, RelatedInfo, Rule } from '../../engine/types';
+import type { RuleFinding, RelatedInfo, Rule } from '../../engine/types';
 import type { Node } from '../../engine/compose/yaml-ast';
 import { isRootUserSpec } from './C010-root-user';
 import { capabilityName } from './C021-cap-add';
@@ -30,7 +30,7 @@ export const rule: Rule<ComposeModel> = {
     fixable: false,
   },
   check(model) {
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     for (const service of model.services) {
       const view = service.view;
       if (!view) continue;
@@ -41,7 +41,6 @@ export const rule: Rule<ComposeModel> = {
       const mounts = bindMounts(model, service);
       const report = (parts: Part[], what: string, why: string) => {
         findings.push({
-          ruleId: rule.meta.id,
           message: `Service "${service.name}" combines ${what}: ${why} Remove at least one of them.`,
           range: service.keyRange,
           related: parts.map((part): RelatedInfo => ({ range: model.rangeOf(part.node), message: `"${part.label}" is set here.` })),

@@ -6,7 +6,7 @@ import type { ComposeModel, ComposeService, MapEntry, ViaStep } from '../../engi
 import { UNKNOWN } from '../../engine/compose/interpolate';
 import { capitalize, isHostValue } from '../../engine/compose/presence';
 import { groupByWritten, receiversInfo, serviceNames, type Hit } from '../../engine/compose/written';
-import type { Finding, Rule } from '../../engine/types';
+import type { RuleFinding, Rule } from '../../engine/types';
 import type { Node } from '../../engine/compose/yaml-ast';
 
 interface Data {
@@ -52,12 +52,11 @@ export const rule: Rule<ComposeModel> = {
         if (reason) hits.push({ node: sysctl.node, service, via: sysctl.via, data: { name: sysctl.name, reason, range: sysctl.range } });
       }
     }
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     for (const group of groupByWritten(hits)) {
       const { name, reason, range } = group.data;
       const names = serviceNames(group);
       findings.push({
-        ruleId: rule.meta.id,
         message:
           reason === 'host-wide'
             ? `Sysctl "${name}" of ${names} is not isolated per container: it is a host-wide kernel setting, so setting it from a container changes (or, when the runtime refuses it, breaks) the whole host. Set it on the host if it is really needed.`

@@ -8,7 +8,7 @@ import { UNKNOWN } from '../../engine/compose/interpolate';
 import { capitalize, isHostValue } from '../../engine/compose/presence';
 import { isDockerSocket, isHostPath, parseShortVolume } from '../../engine/compose/volumes';
 import { groupByWritten, receiversInfo, serviceNames, type Hit } from '../../engine/compose/written';
-import type { Finding, Rule } from '../../engine/types';
+import type { RuleFinding, Rule } from '../../engine/types';
 import { normalizeHostPath, sensitivity } from './C051-sensitive-host-path';
 
 const NAMESPACES: Record<string, string> = { network_mode: 'network', pid: 'PID', ipc: 'IPC' };
@@ -71,7 +71,7 @@ export const rule: Rule<ComposeModel> = {
         });
       }
     }
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     for (const group of groupByWritten(hits)) {
       const { key, kind, target, host } = group.data;
       const names = capitalize(serviceNames(group));
@@ -82,7 +82,6 @@ export const rule: Rule<ComposeModel> = {
           ? `${names} mount${s} every volume of ${what} (volumes_from), including any host path or docker.sock it mounts.`
           : `${names} join${s} the ${NAMESPACES[key]} namespace of ${what} (${key}): ${group.hits.length === 1 ? 'it inherits' : 'they inherit'} that container's ${key === 'network_mode' ? 'network exposure' : key === 'pid' ? 'processes' : 'shared memory'}.`;
       findings.push({
-        ruleId: rule.meta.id,
         ...(host ? { severity: 'warning' as const } : {}),
         message: host ? `${head} This reaches the host: ${host}.` : `${head} Make sure the target is no more privileged than this service needs.`,
         range: model.rangeOf(group.node),

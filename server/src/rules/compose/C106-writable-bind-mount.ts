@@ -7,7 +7,7 @@ import { UNKNOWN } from '../../engine/compose/interpolate';
 import { capitalize } from '../../engine/compose/presence';
 import { isDockerSocket, isHostPath, parseShortVolume } from '../../engine/compose/volumes';
 import { groupByWritten, isShared, receiversInfo, serviceNames, type Hit } from '../../engine/compose/written';
-import type { Fix, Finding, Rule, TextEdit } from '../../engine/types';
+import type { Fix, RuleFinding, Rule, TextEdit } from '../../engine/types';
 import type { Node, YAMLMap } from '../../engine/compose/yaml-ast';
 import { normalizeHostPath, sensitivity } from './C051-sensitive-host-path';
 import { serviceVolumes } from '../../engine/compose/service-volumes';
@@ -39,7 +39,7 @@ export const rule: Rule<ComposeModel> = {
       const found = isMap(node) ? readLong(model, node, editable) : readShort(model, node, editable);
       if (found) hits.push({ node: found.at, service, via: item.via, data: found.data });
     }
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     for (const group of groupByWritten(hits)) {
       const { path, target, long, edit } = group.data;
       const n = group.hits.length;
@@ -50,7 +50,6 @@ export const rule: Rule<ComposeModel> = {
         fixes.push({ title: isShared(group) ? `${title} in the anchor (affects ${n} service${n === 1 ? '' : 's'})` : title, edits: [edit], isPreferred: false });
       }
       findings.push({
-        ruleId: rule.meta.id,
         message: `${capitalize(serviceNames(group))} bind-mount${n === 1 ? 's' : ''} the host path "${path}" at "${target}" read-write: the container can change or add files on the host there. Mount it read-only unless the service writes to it.`,
         range: model.rangeOf(group.node),
         related: receiversInfo(group),

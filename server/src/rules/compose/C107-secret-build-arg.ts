@@ -6,7 +6,7 @@ import type { ComposeModel, ComposeService, MapEntry } from '../../engine/compos
 import { appendSequenceItem, deletePair, deleteSequenceItem, insertPair, insertPairs } from '../../engine/compose/edits';
 import { isSecretName } from '../../engine/secrets';
 import { groupByWritten, receiversInfo, serviceNames, type Hit } from '../../engine/compose/written';
-import type { Finding, Fix, Rule, TextEdit } from '../../engine/types';
+import type { RuleFinding, Fix, Rule, TextEdit } from '../../engine/types';
 import type { Node } from '../../engine/compose/yaml-ast';
 
 /** A variable name that can feed a secret's `environment:` (and a secret id). */
@@ -45,14 +45,13 @@ export const rule: Rule<ComposeModel> = {
         hits.push({ node: arg.node, service, via: arg.via, data: { name: arg.name, range: arg.range, edits } });
       }
     }
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     for (const group of groupByWritten(hits)) {
       const { name, range, edits } = group.data;
       const fixes: Fix[] = [];
       // The Dockerfile must then read /run/secrets/<id> instead of the ARG: never applied unattended.
       if (edits) fixes.push({ title: `Move ${name} to a build secret (build.secrets)`, edits, isPreferred: false });
       findings.push({
-        ruleId: rule.meta.id,
         message: `Build argument "${name}" of ${serviceNames(group)} names a secret: build arguments are recorded in the image history and the build provenance, whatever their value. Pass it with "build.secrets" and read it in the Dockerfile with "RUN --mount=type=secret,id=${secretId(name)}".`,
         range,
         related: receiversInfo(group),

@@ -4,7 +4,7 @@ import type { ComposeModel, ComposeService, MapEntry } from '../../engine/compos
 import { insertAtPathInService } from '../../engine/compose/absence';
 import { fillEmptyValue, replaceNode, type NewTree } from '../../engine/compose/edits';
 import { groupByWritten, isShared, receiversInfo, serviceNames, type Hit } from '../../engine/compose/written';
-import type { Finding, Rule, TextEdit } from '../../engine/types';
+import type { RuleFinding, Rule, TextEdit } from '../../engine/types';
 
 export const MAX_SIZE = '"10m"';
 export const MAX_FILE = '"3"';
@@ -27,7 +27,7 @@ export const rule: Rule<ComposeModel> = {
     fixable: true,
   },
   check(model) {
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     const weak: Hit<Weak>[] = [];
     for (const service of model.services) {
       if (!service.view) continue;
@@ -54,7 +54,6 @@ export const rule: Rule<ComposeModel> = {
       const edit = maxSize ? fillEmpty(model, maxSize) : insertAtPathInService(model, service, ['logging', 'options'], pairs);
       const what = pairs.length === 2 ? `max-size: ${MAX_SIZE}, max-file: ${MAX_FILE}` : `max-size: ${MAX_SIZE}`;
       findings.push({
-        ruleId: rule.meta.id,
         message: `Service "${service.name}" logs with the json-file driver${driver && !driver.isNull ? '' : " (Docker's default)"} and no "max-size": its log file grows without limit, so a chatty or hostile process can fill the host disk. Set logging.options.max-size (and max-file).`,
         range: service.keyRange,
         fixes: edit ? [{ title: `Add log rotation (${maxSize ? `max-size: ${MAX_SIZE}` : what})`, edits: [edit], isPreferred: false }] : [],
@@ -64,7 +63,6 @@ export const rule: Rule<ComposeModel> = {
       const { written, edit } = group.data;
       const n = group.hits.length;
       findings.push({
-        ruleId: rule.meta.id,
         message: `"max-size: ${written}" turns off log rotation for ${serviceNames(group)}: the json-file log grows without limit, so a chatty or hostile process can fill the host disk. Set a size such as ${MAX_SIZE}.`,
         range: model.rangeOf(group.node),
         related: receiversInfo(group),
@@ -73,7 +71,7 @@ export const rule: Rule<ComposeModel> = {
           : [],
       });
     }
-    return findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+    return findings;
   },
 };
 

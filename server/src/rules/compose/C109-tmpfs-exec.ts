@@ -4,7 +4,7 @@ import type { ComposeModel } from '../../engine/compose/model';
 import { UNKNOWN } from '../../engine/compose/interpolate';
 import { capitalize } from '../../engine/compose/presence';
 import { groupByWritten, receiversInfo, serviceNames, type Hit } from '../../engine/compose/written';
-import type { Finding, Rule } from '../../engine/types';
+import type { RuleFinding, Rule } from '../../engine/types';
 
 /** The options that undo Docker's tmpfs defaults (`noexec,nosuid,nodev`, moby `daemon/oci_linux.go`). */
 const UNSAFE: Record<string, string> = { exec: 'noexec', suid: 'nosuid', dev: 'nodev' };
@@ -50,13 +50,12 @@ export const rule: Rule<ComposeModel> = {
         hits.push({ node: item.node, service, via: item.via, data: { target, options: [...new Set(options)], range: model.rangeOf(item.node) } });
       }
     }
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     for (const group of groupByWritten(hits)) {
       const { target, options, range } = group.data;
       const list = options.map((o) => `"${o}"`).join(', ');
       const n = group.hits.length;
       findings.push({
-        ruleId: rule.meta.id,
         message: `${capitalize(serviceNames(group))} mount${n === 1 ? 's' : ''} tmpfs "${target}" with ${list}, turning off Docker's ${options.map((o) => UNSAFE[o]).join(', ')} default: a writable directory from which programs (or setuid binaries, or device nodes) work. Remove ${options.length === 1 ? 'that option' : 'those options'} unless the service needs them.`,
         range,
         related: receiversInfo(group),

@@ -5,7 +5,7 @@ import type { Range } from 'vscode-languageserver-types';
 import type { ComposeModel } from '../../engine/compose/model';
 import { deleteSequenceItem } from '../../engine/compose/edits';
 import { parseShortPort } from '../../engine/compose/ports';
-import type { Finding, Fix, Rule } from '../../engine/types';
+import type { RuleFinding, Fix, Rule } from '../../engine/types';
 import type { Node } from '../../engine/compose/yaml-ast';
 import { rule as C041 } from './C041-port-all-interfaces';
 
@@ -48,8 +48,8 @@ export const rule: Rule<ComposeModel> = {
     // Exactly where CG-C041 reports: its findings sit inside the port item they are about.
     const allInterfaces = C041.check(model, context);
     if (allInterfaces.length === 0) return [];
-    const findings: Finding[] = [];
-    const done = new Set<Finding>();
+    const findings: RuleFinding[] = [];
+    const done = new Set<RuleFinding>();
     for (const service of model.services) {
       const entry = service.view?.get('ports');
       if (!entry) continue;
@@ -67,7 +67,6 @@ export const rule: Rule<ComposeModel> = {
         // Not preferred: whatever reaches the port from outside stops working.
         if (removal) fixes.push({ title: 'Remove the published port', edits: [removal], isPreferred: false });
         findings.push({
-          ruleId: rule.meta.id,
           message: `Container port ${port} (${SENSITIVE_PORTS[port]}) is published on all host interfaces, so it is reachable from every network the host is on; such services are often unauthenticated. Bind it to 127.0.0.1, or remove the port and reach the service over a Compose network.`,
           range: base.range,
           related: base.related,

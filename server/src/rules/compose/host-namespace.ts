@@ -2,7 +2,7 @@
 import type { ComposeModel } from '../../engine/compose/model';
 import { capitalize, isHostValue, removeKeyFixes, scalarKeyHits, variableList, verbS } from '../../engine/compose/presence';
 import { groupByWritten, receiversInfo, serviceNames } from '../../engine/compose/written';
-import type { Finding, Rule, RuleMeta } from '../../engine/types';
+import type { RuleFinding, Rule, RuleMeta } from '../../engine/types';
 
 export interface HostNamespaceSpec {
   meta: RuleMeta;
@@ -19,13 +19,12 @@ export function hostNamespaceRule(spec: HostNamespaceSpec): Rule<ComposeModel> {
   return {
     meta: spec.meta,
     check(model) {
-      const findings: Finding[] = [];
+      const findings: RuleFinding[] = [];
       const hits = scalarKeyHits(model, key, isHostValue, { unknownMayMatch: true });
       for (const group of groupByWritten(hits)) {
         const { variables } = group.data;
         const names = serviceNames(group);
         findings.push({
-          ruleId: spec.meta.id,
           ...(variables ? { severity: 'info' as const } : {}),
           message: variables
             ? `"${key}" depends on ${variableList(variables)}: ${names} share${verbS(group)} ${namespace} when it is "host". ${risk}`

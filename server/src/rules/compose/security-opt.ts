@@ -3,7 +3,7 @@
 import type { ComposeModel } from '../../engine/compose/model';
 import { deleteSequenceItem } from '../../engine/compose/edits';
 import { groupByWritten, isShared, receiversInfo, serviceNames, type Hit } from '../../engine/compose/written';
-import type { Fix, Finding, Rule, RuleMeta, TextEdit } from '../../engine/types';
+import type { Fix, RuleFinding, Rule, RuleMeta, TextEdit } from '../../engine/types';
 
 export interface SecurityOptSpec {
   meta: RuleMeta;
@@ -43,7 +43,7 @@ export function securityOptRule(spec: SecurityOptSpec): Rule<ComposeModel> {
           hits.push({ node: item.node, service, via: item.via, data: { text: scalar.text, edit } });
         }
       }
-      const findings: Finding[] = [];
+      const findings: RuleFinding[] = [];
       for (const group of groupByWritten(hits)) {
         const { text, edit } = group.data;
         const fixes: Fix[] = [];
@@ -57,7 +57,6 @@ export function securityOptRule(spec: SecurityOptSpec): Rule<ComposeModel> {
           });
         }
         findings.push({
-          ruleId: spec.meta.id,
           message: `"${text}" turns off ${spec.lost} for ${serviceNames(group)}. ${spec.risk} ${spec.advice}`,
           range: model.rangeOf(group.node),
           related: receiversInfo(group),

@@ -1,6 +1,6 @@
 // CG-D001: FROM <image> with neither a tag nor a digest (so it silently means `:latest`).
 import type { DockerfileModel } from '../../engine/dockerfile/model';
-import type { Finding, Rule } from '../../engine/types';
+import type { RuleFinding, Rule } from '../../engine/types';
 import { registryImages, relatedToImageArgs } from './helpers';
 
 export const rule: Rule<DockerfileModel> = {
@@ -22,11 +22,10 @@ export const rule: Rule<DockerfileModel> = {
     fixable: false,
   },
   check(model) {
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     for (const { image, ref } of registryImages(model)) {
       if (ref.tag !== null || ref.digest !== null) continue;
       findings.push({
-        ruleId: 'CG-D001',
         message: `Base image '${image.resolved}' has no tag or digest, so it means '${image.resolved}:latest' and can change on every build. Pin a version tag (and a digest).`,
         range: image.range,
         related: relatedToImageArgs(image),

@@ -1,7 +1,7 @@
 // CG-D002: FROM image with a floating/channel tag (`latest`, `stable`, `lts-alpine` …) and no digest.
 import type { Range } from 'vscode-languageserver-types';
 import type { DockerfileModel } from '../../engine/dockerfile/model';
-import type { Finding, Rule } from '../../engine/types';
+import type { RuleFinding, Rule } from '../../engine/types';
 import { registryImages, relatedToImageArgs } from './helpers';
 
 /** The catalogue's default list of channel tags. */
@@ -32,7 +32,7 @@ export const rule: Rule<DockerfileModel> = {
     fixable: false,
   },
   check(model) {
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     for (const { image, ref } of registryImages(model)) {
       if (ref.digest !== null || ref.tag === null || !isFloatingTag(ref.tag)) continue;
       let range: Range = image.range;
@@ -45,7 +45,6 @@ export const rule: Rule<DockerfileModel> = {
         };
       }
       findings.push({
-        ruleId: 'CG-D002',
         message: `Base image tag '${ref.tag}' is a floating tag: '${image.resolved}' can be a different image on every build. Pin a version tag (and a digest).`,
         range,
         related: relatedToImageArgs(image),

@@ -2,7 +2,7 @@
 // exactly one image. A malformed digest is reported too: the build would fail on it.
 import type { Range } from 'vscode-languageserver-types';
 import type { DockerfileModel } from '../../engine/dockerfile/model';
-import type { Finding, Rule } from '../../engine/types';
+import type { RuleFinding, Rule } from '../../engine/types';
 import { isValidReference } from './D005-unresolved-arg-in-from';
 import { registryImages, relatedToDeclarations, type RegistryImage } from './helpers';
 
@@ -24,7 +24,7 @@ export const rule: Rule<DockerfileModel> = {
     fixable: false,
   },
   check(model) {
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     for (const { image, ref } of registryImages(model)) {
       if (ref.digest !== null && ref.digestValid) continue;
       // An invalid reference does not build at all (CG-D005 reports those that come from an ARG).
@@ -41,7 +41,6 @@ export const rule: Rule<DockerfileModel> = {
           };
         }
         findings.push({
-          ruleId: 'CG-D003',
           message: `The digest '${ref.digest}' of base image '${image.resolved}' is malformed: a digest is 'sha256:' followed by 64 lower-case hex digits, and the build rejects anything else.`,
           range,
           severity: 'error',
@@ -51,7 +50,6 @@ export const rule: Rule<DockerfileModel> = {
         continue;
       }
       findings.push({
-        ruleId: 'CG-D003',
         message: `Base image '${image.resolved}' is not pinned to a digest, so the same tag can bring a different image on the next build. Append '@sha256:<digest>' to the reference.`,
         range: image.range,
         related: relatedArgs(image),

@@ -4,7 +4,7 @@
 import type { Range } from 'vscode-languageserver-types';
 import type { DockerfileModel, Instruction } from '../../engine/dockerfile/model';
 import { isRegistryComponent, parseImageRef } from '../../engine/dockerfile/image-ref';
-import type { Finding, Rule } from '../../engine/types';
+import type { RuleFinding, Rule } from '../../engine/types';
 
 const DOCKER_HUB = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com', 'hub.docker.com']);
 
@@ -74,19 +74,17 @@ export const rule: Rule<DockerfileModel> = {
   check(model, context) {
     const allowList = context.trustedRegistries;
     if (!allowList || allowList.length === 0) return [];
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     for (const reference of references(model)) {
       const registry = registryOfReference(reference.text, reference.resolved);
       if (registry === undefined || isTrustedRegistry(registry, allowList)) continue;
       const shown = reference.resolved ?? reference.text;
       findings.push({
-        ruleId: 'CG-D004',
         message: `${reference.where} image '${shown}' comes from registry '${normalise(registry)}', which is not in trustedRegistries (${allowList.join(', ')}). Use an image from a trusted registry, or add the registry to the allow-list.`,
         range: reference.range,
         fixes: [],
       });
     }
-    findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
     return findings;
   },
 };

@@ -5,7 +5,7 @@
 import type { Range } from 'vscode-languageserver-types';
 import type { DockerfileModel, Stage, VarDecl } from '../../engine/dockerfile/model';
 import { PLATFORM_ARGS } from '../../engine/dockerfile/args';
-import type { Finding, RelatedInfo, Rule } from '../../engine/types';
+import type { RuleFinding, RelatedInfo, Rule } from '../../engine/types';
 
 /**
  * The reference grammar of distribution/reference: `[host[:port]/]component(/component)*[:tag][@digest]`,
@@ -37,7 +37,7 @@ export const rule: Rule<DockerfileModel> = {
     fixable: false,
   },
   check(model) {
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     for (const stage of model.stages) {
       const image = stage.image;
       if (!image.range || image.text === null || !image.hasVariables) continue;
@@ -51,7 +51,6 @@ export const rule: Rule<DockerfileModel> = {
       if (image.resolved === null) {
         if (model.expand(image.text, stage.from).value !== '') continue;
         findings.push({
-          ruleId: 'CG-D005',
           message: `Base image '${image.text}' expands to an empty string with the ARG defaults, so the build fails unless every build passes a value. Give the ARG a pinned default such as 'node:22.12.0-bookworm-slim'.`,
           range: image.range,
           related: relatedArgs(image.usedArgs, (d) => `ARG ${d.name} has an empty default.`),
@@ -62,7 +61,6 @@ export const rule: Rule<DockerfileModel> = {
       if (image.stageRef || image.isScratch || image.resolved.includes('$')) continue;
       if (!isValidReference(image.resolved)) {
         findings.push({
-          ruleId: 'CG-D005',
           message: `Base image '${image.text}' expands to '${image.resolved}' with the ARG defaults, which is not a valid image reference, so the build fails unless every build passes a value. Fix the ARG default.`,
           range: image.range,
           related: relatedArgs(image.usedArgs, (d) => `The default of ARG ${d.name} gives the invalid reference '${image.resolved}'.`),
@@ -74,7 +72,7 @@ export const rule: Rule<DockerfileModel> = {
   },
 };
 
-function unresolvedFinding(model: DockerfileModel, stage: Stage, range: Range, missing: string[]): Finding {
+function unresolvedFinding(model: DockerfileModel, stage: Stage, range: Range, missing: string[]): RuleFinding {
   const related: RelatedInfo[] = [];
   const undeclared: string[] = [];
   for (const name of missing) {
@@ -87,7 +85,6 @@ function unresolvedFinding(model: DockerfileModel, stage: Stage, range: Range, m
     ? `${missing.length === 1 ? 'is' : 'are'} not declared as a global ARG (before the first FROM)`
     : `${missing.length === 1 ? 'has' : 'have'} no default`;
   return {
-    ruleId: 'CG-D005',
     message: `Base image '${stage.image.text}' depends on ${names}, which ${why}: which image is built depends on --build-arg and cannot be reviewed. Declare the ARG with a pinned default.`,
     range,
     severity: 'info',

@@ -2,7 +2,7 @@
 // whatever the server returns today, and nothing notices when it changes.
 import type { Range } from 'vscode-languageserver-types';
 import type { DockerfileModel, Instruction } from '../../engine/dockerfile/model';
-import type { Finding, Rule } from '../../engine/types';
+import type { RuleFinding, Rule } from '../../engine/types';
 
 const HTTP = /^https?:\/\//i;
 const GIT = /(^git@)|(^git:\/\/)|(\.git(#.*)?$)|(\.git#)/i;
@@ -27,7 +27,7 @@ export const rule: Rule<DockerfileModel> = {
     fixable: false,
   },
   check(model) {
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     for (const instruction of model.instructions) {
       const add = instruction.keyword === 'ONBUILD' ? instruction.trigger : instruction;
       if (!add || add.keyword !== 'ADD') continue;
@@ -37,8 +37,8 @@ export const rule: Rule<DockerfileModel> = {
   },
 };
 
-function check(model: DockerfileModel, add: Instruction): Finding[] {
-  const findings: Finding[] = [];
+function check(model: DockerfileModel, add: Instruction): RuleFinding[] {
+  const findings: RuleFinding[] = [];
   const flag = add.flags.find((f) => f.name.toLowerCase() === 'checksum');
   const checksum = flag?.value ?? null;
   for (const source of sourcesOf(add)) {
@@ -55,7 +55,6 @@ function check(model: DockerfileModel, add: Instruction): Finding[] {
     const expected = git ? 'the full commit SHA' : "'sha256:' and 64 lower-case hex digits";
     if (checksum !== null && flag) {
       findings.push({
-        ruleId: 'CG-D006',
         message: `The --checksum '${checksum}' is not valid for '${url}': it must be ${expected}, so the download is not verified as intended.`,
         range: flag.valueRange ?? flag.range,
         fixes: [],
@@ -63,7 +62,6 @@ function check(model: DockerfileModel, add: Instruction): Finding[] {
       continue;
     }
     findings.push({
-      ruleId: 'CG-D006',
       message: git
         ? `ADD clones '${url}' without a pinned commit: the build takes whatever the ref points to today. Add --checksum=<commit SHA> (or pin the ref to a full commit SHA).`
         : `ADD downloads '${url}' without --checksum: the build takes whatever the server returns, unverified. Add --checksum=sha256:<hex of the file>.`,

@@ -1,7 +1,7 @@
 // CG-D007: `curl -k` / `--insecure` in a RUN (shell form, exec form, heredoc, `sh -c`): the
 // download is accepted from anyone who can intercept the connection.
 import type { DockerfileModel } from '../../engine/dockerfile/model';
-import type { Finding, Fix, Rule } from '../../engine/types';
+import type { RuleFinding, Fix, Rule } from '../../engine/types';
 import { deleteCharsEdit, deleteWordsEdit, isShortCluster, toolCalls, type ToolCall } from './commands';
 
 const CURL = new Set(['curl']);
@@ -27,14 +27,14 @@ export const rule: Rule<DockerfileModel> = {
     fixable: true,
   },
   check(model) {
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     for (const call of toolCalls(model, CURL)) findings.push(...insecureOptions(model, call));
     return findings;
   },
 };
 
-function insecureOptions(model: DockerfileModel, call: ToolCall): Finding[] {
-  const findings: Finding[] = [];
+function insecureOptions(model: DockerfileModel, call: ToolCall): RuleFinding[] {
+  const findings: RuleFinding[] = [];
   const args = call.args;
   for (let i = 0; i < args.length; i++) {
     const word = args[i];
@@ -79,9 +79,8 @@ function insecureOptions(model: DockerfileModel, call: ToolCall): Finding[] {
   return findings;
 }
 
-function finding(range: Finding['range'], what: string, fix: Fix): Finding {
+function finding(range: RuleFinding['range'], what: string, fix: Fix): RuleFinding {
   return {
-    ruleId: 'CG-D007',
     message: `curl ${what} turns off TLS certificate verification: anyone who can intercept the connection can replace the download. Remove it and install the server's CA certificate if it is private.`,
     range,
     fixes: [fix],

@@ -1,7 +1,7 @@
 // CG-D008: `wget --no-check-certificate` in a RUN: the download is accepted from anyone who can
 // intercept the connection.
 import type { DockerfileModel } from '../../engine/dockerfile/model';
-import type { Finding, Rule } from '../../engine/types';
+import type { RuleFinding, Rule } from '../../engine/types';
 import { deleteWordsEdit, toolCalls } from './commands';
 
 const WGET = new Set(['wget']);
@@ -18,13 +18,12 @@ export const rule: Rule<DockerfileModel> = {
     fixable: true,
   },
   check(model) {
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     for (const call of toolCalls(model, WGET)) {
       for (const word of call.args) {
         if (word.value === '--') break;
         if (word.value !== '--no-check-certificate') continue;
         findings.push({
-          ruleId: 'CG-D008',
           message: `wget '--no-check-certificate' turns off TLS certificate verification: anyone who can intercept the connection can replace the download. Remove it and install the server's CA certificate if it is private.`,
           range: word.range,
           fixes: [{ title: "Remove '--no-check-certificate'", edits: [deleteWordsEdit(model, call.command, word)], isPreferred: false }],

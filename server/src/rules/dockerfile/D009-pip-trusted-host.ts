@@ -1,7 +1,7 @@
 // CG-D009: pip told to trust a host without TLS verification: `pip install --trusted-host <h>`, or
 // `PIP_TRUSTED_HOST` set by ARG, ENV or a RUN assignment / export.
 import type { DockerfileModel } from '../../engine/dockerfile/model';
-import type { Finding, Fix, Rule } from '../../engine/types';
+import type { RuleFinding, Fix, Rule } from '../../engine/types';
 import { deleteAssignmentEdit, deletePairEdit, deleteWordsEdit, shellAssignments, toolCalls, variablePairs } from './commands';
 
 const PIP = new Set(['pip']);
@@ -19,7 +19,7 @@ export const rule: Rule<DockerfileModel> = {
     fixable: true,
   },
   check(model) {
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     for (const call of toolCalls(model, PIP)) {
       const args = call.args;
       for (let i = 0; i < args.length; i++) {
@@ -35,7 +35,6 @@ export const rule: Rule<DockerfileModel> = {
         } else continue;
         const edits = [deleteWordsEdit(model, call.command, word, last)];
         findings.push({
-          ruleId: 'CG-D009',
           message: `pip '--trusted-host${host ? ` ${host}` : ''}': ${MESSAGE_TAIL}`,
           range: word.range,
           fixes: [{ title: `Remove '--trusted-host${host ? ` ${host}` : ''}'`, edits, isPreferred: false }],
@@ -46,7 +45,6 @@ export const rule: Rule<DockerfileModel> = {
     for (const pair of variablePairs(model)) {
       if (pair.name !== 'PIP_TRUSTED_HOST' || pair.value === null || pair.value === '') continue;
       findings.push({
-        ruleId: 'CG-D009',
         message: `${pair.kind} PIP_TRUSTED_HOST makes every later pip call trust '${pair.value}': ${MESSAGE_TAIL}`,
         range: pair.nameRange,
         fixes: [{
@@ -62,13 +60,11 @@ export const rule: Rule<DockerfileModel> = {
       const fixes: Fix[] = edit ? [{ title: 'Remove the PIP_TRUSTED_HOST assignment', edits: [edit], isPreferred: false }] : [];
       const word = assignment.word;
       findings.push({
-        ruleId: 'CG-D009',
         message: `PIP_TRUSTED_HOST=${assignment.value} makes pip trust that host: ${MESSAGE_TAIL}`,
         range: model.source.rangeOf(word.start, word.charOffsets[assignment.name.length]),
         fixes,
       });
     }
-    findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
     return findings;
   },
 };

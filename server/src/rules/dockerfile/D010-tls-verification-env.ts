@@ -1,7 +1,7 @@
 // CG-D010: environment variables that turn off TLS verification for Python, Node.js, npm or git,
 // set by ARG, ENV (also the legacy `ENV KEY value` form) or a RUN assignment / export.
 import type { DockerfileModel } from '../../engine/dockerfile/model';
-import type { Finding, Fix, Rule } from '../../engine/types';
+import type { RuleFinding, Fix, Rule } from '../../engine/types';
 import { deleteAssignmentEdit, deletePairEdit, shellAssignments, variablePairs } from './commands';
 
 interface Setting {
@@ -33,12 +33,11 @@ export const rule: Rule<DockerfileModel> = {
     fixable: true,
   },
   check(model) {
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     for (const pair of variablePairs(model)) {
       const setting = settingFor(pair.name);
       if (!setting || pair.value === null || pair.resolved === null || !setting.disables(pair.resolved)) continue;
       findings.push({
-        ruleId: 'CG-D010',
         message: message(pair.kind, pair.name, pair.value, setting),
         range: pair.nameRange,
         fixes: [{
@@ -55,13 +54,11 @@ export const rule: Rule<DockerfileModel> = {
       const fixes: Fix[] = edit ? [{ title: `Remove the ${assignment.name} assignment`, edits: [edit], isPreferred: false }] : [];
       const word = assignment.word;
       findings.push({
-        ruleId: 'CG-D010',
         message: message('RUN', assignment.name, assignment.value, setting),
         range: model.source.rangeOf(word.start, word.charOffsets[assignment.name.length]),
         fixes,
       });
     }
-    findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
     return findings;
   },
 };

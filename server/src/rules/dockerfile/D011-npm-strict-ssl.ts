@@ -2,7 +2,7 @@
 // manager stops verifying the registry's certificate for every later install.
 import type { DockerfileModel } from '../../engine/dockerfile/model';
 import type { ShellWord } from '../../engine/dockerfile/shell';
-import type { Finding, Fix, Rule } from '../../engine/types';
+import type { RuleFinding, Fix, Rule } from '../../engine/types';
 import { deleteCommandEdit, toolCalls } from './commands';
 
 const TOOLS = new Set(['npm', 'yarn']);
@@ -19,7 +19,7 @@ export const rule: Rule<DockerfileModel> = {
     fixable: true,
   },
   check(model) {
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     for (const call of toolCalls(model, TOOLS)) {
       // Options (`-g`, `--global`, `--location=user`) may come anywhere.
       const words = call.args.filter((w) => !w.value.startsWith('-'));
@@ -35,7 +35,6 @@ export const rule: Rule<DockerfileModel> = {
         ? [{ title: `Remove '${call.tool} config set strict-ssl false'`, edits: [edit], isPreferred: false }]
         : [];
       findings.push({
-        ruleId: 'CG-D011',
         message: `'${call.tool} config set strict-ssl false' turns off certificate verification for the registry: anyone who can intercept the connection can replace the packages. Remove it and configure the registry's CA ('cafile') instead.`,
         range: hit.range,
         fixes,

@@ -2,7 +2,7 @@
 // `--setopt=[<repo>.]sslverify=0|false|no`, through config-manager (persisted for every later
 // install) or on a single yum/dnf/microdnf/tdnf command.
 import type { DockerfileModel } from '../../engine/dockerfile/model';
-import type { Finding, Fix, Rule } from '../../engine/types';
+import type { RuleFinding, Fix, Rule } from '../../engine/types';
 import { deleteCommandEdit, deleteWordsEdit, isConfigManager, isFalseValue, RPM_MANAGERS, setOptNames, setOpts, toolCalls } from './commands';
 
 export const rule: Rule<DockerfileModel> = {
@@ -17,7 +17,7 @@ export const rule: Rule<DockerfileModel> = {
     fixable: true,
   },
   check(model) {
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     for (const call of toolCalls(model, RPM_MANAGERS)) {
       const configManager = isConfigManager(call);
       for (const option of setOpts(call.args)) {
@@ -31,7 +31,6 @@ export const rule: Rule<DockerfileModel> = {
           fix = { title: `Remove '${written}'`, edits: [deleteWordsEdit(model, call.command, option.first, option.last)], isPreferred: false };
         }
         findings.push({
-          ruleId: 'CG-D012',
           message: configManager
             ? `'${written}' saves a repository configuration that skips TLS certificate checks, so every later install accepts metadata and packages from anyone who can intercept the connection. Remove it and trust the repository's CA instead.`
             : `'${written}' makes ${call.tool} skip TLS certificate checks for the repository, so anyone who can intercept the connection can serve the packages. Remove it and trust the repository's CA instead.`,

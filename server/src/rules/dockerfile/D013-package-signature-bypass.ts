@@ -5,7 +5,7 @@
 import type { Range, TextEdit } from 'vscode-languageserver-types';
 import type { DockerfileModel, Instruction } from '../../engine/dockerfile/model';
 import { commandsOf, type ShellCommand } from '../../engine/dockerfile/shell';
-import type { Finding, Fix, Rule } from '../../engine/types';
+import type { RuleFinding, Fix, Rule } from '../../engine/types';
 import {
   deleteWordsEdit, isFalseValue, isShortCluster, RPM_MANAGERS, runInstructions, setOptNames, setOpts, toolCall, type ToolCall,
 } from './commands';
@@ -30,7 +30,7 @@ export const rule: Rule<DockerfileModel> = {
     fixable: true,
   },
   check(model) {
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     for (const run of runInstructions(model)) {
       const commands = commandsOf(model, run.instruction);
       for (const command of commands) {
@@ -43,16 +43,14 @@ export const rule: Rule<DockerfileModel> = {
       const copy = instruction.keyword === 'COPY' || instruction.keyword === 'ADD' ? instruction : instruction.trigger;
       if (copy && (copy.keyword === 'COPY' || copy.keyword === 'ADD') && copy.heredocs.length > 0) findings.push(...copyHeredocs(model, copy));
     }
-    findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
     return findings;
   },
 };
 
-function optionFindings(model: DockerfileModel, call: ToolCall): Finding[] {
-  const findings: Finding[] = [];
+function optionFindings(model: DockerfileModel, call: ToolCall): RuleFinding[] {
+  const findings: RuleFinding[] = [];
   const remove = (word: ToolCall['args'][number], message: string, severity?: 'warning'): void => {
     findings.push({
-      ruleId: 'CG-D013',
       message,
       range: word.range,
       severity,
@@ -84,7 +82,6 @@ function optionFindings(model: DockerfileModel, call: ToolCall): Finding[] {
       if (!setOptNames(option, 'gpgcheck') || !isFalseValue(option.value)) continue;
       const written = option.first === option.last ? option.first.value : `${option.first.value} ${option.last.value}`;
       findings.push({
-        ruleId: 'CG-D013',
         message: `'${written}' turns off GPG signature checks for ${call.tool}, so a tampered package goes in unnoticed. Remove it and import the repository's key with 'rpm --import' instead.`,
         range: model.source.rangeOf(option.first.start, option.last.end),
         fixes: [{ title: `Remove '${written}'`, edits: [deleteWordsEdit(model, call.command, option.first, option.last)], isPreferred: false }],
@@ -115,13 +112,12 @@ function endOfOptions(args: ToolCall['args']): number {
 }
 
 /** `--force-yes` → `-y` (or removed when the command already says yes). */
-function forceYes(model: DockerfileModel, call: ToolCall, word: ToolCall['args'][number]): Finding {
+function forceYes(model: DockerfileModel, call: ToolCall, word: ToolCall['args'][number]): RuleFinding {
   const saysYes = call.args.some((w) => w.value === '--yes' || w.value === '--assume-yes' || (isShortCluster(w.value) && w.value.includes('y')));
   const edit: TextEdit = saysYes
     ? deleteWordsEdit(model, call.command, word)
     : { range: word.range, newText: call.command.execForm && call.command.depth === 0 ? '"-y"' : '-y' };
   return {
-    ruleId: 'CG-D013',
     message: `${call.tool} '--force-yes' also accepts unauthenticated packages and downgrades without asking. Use '-y' to answer prompts, and keep signature checks on.`,
     range: word.range,
     fixes: [{ title: saysYes ? "Remove '--force-yes'" : "Replace '--force-yes' with '-y'", edits: [edit], isPreferred: false }],
@@ -137,7 +133,7 @@ interface Content {
 }
 
 /** `echo … > /etc/yum.repos.d/x.repo`, `printf … | tee …`, `cat <<EOF > …`, `tee … <<EOF`. */
-function repoFileWrites(model: DockerfileModel, command: ShellCommand, all: ShellCommand[]): Finding[] {
+function repoFileWrites(model: DockerfileModel, command: ShellCommand, all: ShellCommand[]): RuleFinding[] {
   const call = toolCall(command);
   const contents: Content[] = command.heredocs.map((h) => ({ text: h.content, offsets: h.charOffsets }));
   if (call && (call.tool === 'echo' || call.tool === 'printf')) {
@@ -156,17 +152,17 @@ function repoFileWrites(model: DockerfileModel, command: ShellCommand, all: Shel
   }
   const target = targets.find(isRepoConfigPath);
   if (!target) return [];
-  const findings: Finding[] = [];
+  const findings: RuleFinding[] = [];
   for (const content of contents) findings.push(...gpgcheckLines(model, content, target));
   return findings;
 }
 
 /** `COPY <<EOF /etc/yum.repos.d/x.repo` (or several here-documents into the directory). */
-function copyHeredocs(model: DockerfileModel, copy: Instruction): Finding[] {
+function copyHeredocs(model: DockerfileModel, copy: Instruction): RuleFinding[] {
   const firstLine = copy.args.filter((a) => a.range.start.line === copy.startLine && !a.value.startsWith('<<'));
   const destination = firstLine[firstLine.length - 1]?.value;
   if (!destination) return [];
-  const findings: Finding[] = [];
+  const findings: RuleFinding[] = [];
   for (const heredoc of copy.heredocs) {
     const path = destination.endsWith('/') ? destination + heredoc.name : destination;
     if (!isRepoConfigPath(path) || !heredoc.contentRange) continue;
@@ -178,8 +174,8 @@ function copyHeredocs(model: DockerfileModel, copy: Instruction): Finding[] {
 }
 
 /** Each `gpgcheck=0` line of the content (lines split at real or `\n`-escaped line breaks). */
-function gpgcheckLines(model: DockerfileModel, content: Content, path: string): Finding[] {
-  const findings: Finding[] = [];
+function gpgcheckLines(model: DockerfileModel, content: Content, path: string): RuleFinding[] {
+  const findings: RuleFinding[] = [];
   const text = content.text;
   const breaks = /\r\n|\n|\r|\\n/g;
   let lineStart = 0;
@@ -199,7 +195,6 @@ function gpgcheckLines(model: DockerfileModel, content: Content, path: string): 
     const valueRange = model.source.rangeOf(content.offsets[valueAt], content.offsets[valueAt + m[1].length - 1] + 1);
     const fix: Fix = { title: 'Write gpgcheck=1', edits: [{ range: valueRange, newText: '1' }], isPreferred: false };
     findings.push({
-      ruleId: 'CG-D013',
       message: `'gpgcheck=${m[1]}' written into ${path} makes yum/dnf install that repository's packages without checking their GPG signatures. Write gpgcheck=1 and import the repository's key instead.`,
       range,
       fixes: [fix],

@@ -36,7 +36,6 @@ export const rule: Rule<DockerfileModel> = {
     const what = base.family === 'scratch' ? 'FROM scratch has no users: it runs as uid 0' : 'the container runs as root';
     return [
       {
-        ruleId: 'CG-D020',
         message: `No USER is set in ${where}, so ${what}. Switch to an unprivileged user.`,
         range: stage.image.range ?? stage.from.keywordRange,
         fixes: [

@@ -1,7 +1,7 @@
 // CG-D021: the user the shipped image runs as, set by the last USER of the shipped chain,
 // is root (`root`, `0`, `root:*`, `0:*`, after ARG/ENV resolution).
 import type { DockerfileModel, EffectiveUser, Stage } from '../../engine/dockerfile/model';
-import type { Finding, RelatedInfo, Rule } from '../../engine/types';
+import type { RuleFinding, RelatedInfo, Rule } from '../../engine/types';
 import { createUserFix, isRootUser, relatedToDeclarations, stageLabel, typedShippedStage, userInsertionEdit, type UserFix } from './helpers';
 
 export const rule: Rule<DockerfileModel> = {
@@ -38,8 +38,7 @@ export const rule: Rule<DockerfileModel> = {
       ...relatedToDeclarations(user.usedVars, (d) => `'${user.resolved}' comes from ${d.kind === 'ENV' ? 'ENV' : 'ARG'} ${d.name}.`),
     );
     const fix = switchBackFix(model, stage, user);
-    const finding: Finding = {
-      ruleId: 'CG-D021',
+    const finding: RuleFinding = {
       message: user.inherited
         ? `Stage ${stageLabel(stage)} inherits USER ${user.text} from stage ${stageLabel(user.stage)}, so the container runs as root. Switch to an unprivileged user.`
         : `The last USER of the image is ${user.text === user.resolved ? user.text : `${user.text} (= ${user.resolved})`}, so the container runs as root. Switch back to an unprivileged user after the steps that need root.`,
@@ -73,11 +72,11 @@ function switchBackFix(model: DockerfileModel, stage: Stage, rootUser: Effective
     }
   }
   if (previous !== null && !/\s/.test(previous)) {
-    return { lines: [`USER ${previous}`], title: `Switch back to USER ${previous}`, isPreferred: true };
+    return { lines: [`USER ${previous}`], title: `Switch back to USER ${previous}`, isPreferred: false };
   }
   const base = model.baseImage(stage);
   if (base.defaultUser && !base.shippedUser) {
-    return { lines: [`USER ${base.defaultUser}`], title: `Switch back to the image's user ${base.defaultUser}`, isPreferred: true };
+    return { lines: [`USER ${base.defaultUser}`], title: `Switch back to the image's user ${base.defaultUser}`, isPreferred: false };
   }
   return createUserFix(base);
 }

@@ -4,7 +4,7 @@
 import type { TextEdit } from 'vscode-languageserver-types';
 import type { DockerfileModel, Instruction } from '../../engine/dockerfile/model';
 import { baseName, commandsOf, type ShellCommand, type ShellWord } from '../../engine/dockerfile/shell';
-import type { Finding, Fix, Rule } from '../../engine/types';
+import type { RuleFinding, Fix, Rule } from '../../engine/types';
 import { deleteWordsEdit } from './commands';
 import { effectiveInstructions } from './declarations';
 import { insertBefore } from './helpers';
@@ -32,13 +32,12 @@ export const rule: Rule<DockerfileModel> = {
     fixable: true,
   },
   check(model) {
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     for (const run of effectiveInstructions(model)) {
       if (run.keyword !== 'RUN') continue;
       const sudos = commandsOf(model, run).filter((c) => c.argv.length > 0 && baseName(c.argv[0].value) === 'sudo');
       for (const command of sudos) {
         findings.push({
-          ruleId: 'CG-D022',
           message: 'sudo in a build step: RUN already runs as the USER in effect, and sudo left in the image lets the runtime user escalate. Remove it; switch USER around the step if it needs root.',
           range: command.argv[0].range,
           fixes: run.inOnbuild ? [] : fixesFor(model, run, command, sudos),

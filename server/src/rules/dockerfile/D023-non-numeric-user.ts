@@ -3,7 +3,7 @@
 // another base image's /etc/passwd. A USER written with a variable (`USER $APP_UID`) is left alone.
 import type { DockerfileModel, Instruction, Stage } from '../../engine/dockerfile/model';
 import { commandsOf, programOf, type ShellWord } from '../../engine/dockerfile/shell';
-import type { Finding, Fix, Rule } from '../../engine/types';
+import type { RuleFinding, Fix, Rule } from '../../engine/types';
 import { isRootUser, typedShippedStage } from './helpers';
 
 export const rule: Rule<DockerfileModel> = {
@@ -44,8 +44,7 @@ export const rule: Rule<DockerfileModel> = {
         });
       }
     }
-    const finding: Finding = {
-      ruleId: 'CG-D023',
+    const finding: RuleFinding = {
       message: created
         ? `USER ${name} is a name; the file creates it with uid ${created.uid}. Use the numeric uid so that runAsNonRoot can verify it.`
         : `USER ${name} is a name, not a numeric uid: Kubernetes runAsNonRoot cannot verify it, and it depends on the image's /etc/passwd.`,

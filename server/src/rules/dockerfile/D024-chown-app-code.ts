@@ -2,7 +2,7 @@
 // the user the application runs as, so a compromised process can rewrite its own code. Data,
 // cache, log and temporary directories are meant to be writable and are not reported.
 import type { DockerfileModel } from '../../engine/dockerfile/model';
-import type { Finding, Rule } from '../../engine/types';
+import type { RuleFinding, Rule } from '../../engine/types';
 import { listItems, normalizePath } from './declarations';
 import { isRootUser } from './helpers';
 
@@ -28,7 +28,7 @@ export const rule: Rule<DockerfileModel> = {
     fixable: true,
   },
   check(model, context) {
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     const { source } = model;
     for (const stage of model.shippedChain(context.buildTarget)) {
       for (const instruction of stage.instructions) {
@@ -47,7 +47,6 @@ export const rule: Rule<DockerfileModel> = {
         let end = source.offsetAt(chown.range.end);
         while (end < source.text.length && (source.text[end] === ' ' || source.text[end] === '\t')) end++;
         findings.push({
-          ruleId: 'CG-D024',
           message: `--chown=${chown.value} makes ${user} the owner of the files copied to ${destination}: if the application runs as ${user}, it can rewrite its own code. Keep code owned by root and chown only data directories.`,
           range: chown.range,
           fixes: [

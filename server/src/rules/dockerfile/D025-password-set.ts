@@ -4,7 +4,7 @@
 // the Dockerfile and the image, and gives a login or `su` target to whoever reads it.
 import type { DockerfileModel } from '../../engine/dockerfile/model';
 import { commandsOf, programOf, type ShellWord } from '../../engine/dockerfile/shell';
-import type { Finding, Rule } from '../../engine/types';
+import type { RuleFinding, Rule } from '../../engine/types';
 
 const LOCK_MARKERS = new Set(['!', '!!', '*']);
 
@@ -20,8 +20,8 @@ export const rule: Rule<DockerfileModel> = {
     fixable: false,
   },
   check(model, context) {
-    const findings: Finding[] = [];
-    const report = (word: ShellWord, message: string) => findings.push({ ruleId: 'CG-D025', message, range: word.range, fixes: [] });
+    const findings: RuleFinding[] = [];
+    const report = (word: ShellWord, message: string) => findings.push({ message, range: word.range, fixes: [] });
     for (const stage of model.shippedChain(context.buildTarget)) {
       for (const run of stage.instructions) {
         if (run.keyword !== 'RUN') continue;

@@ -3,7 +3,7 @@
 // in it is a privilege escalation from the unprivileged runtime user.
 import type { DockerfileModel, Instruction, Stage } from '../../engine/dockerfile/model';
 import { commandsOf, programOf, type ShellWord } from '../../engine/dockerfile/shell';
-import type { Finding, Fix, Rule } from '../../engine/types';
+import type { RuleFinding, Fix, Rule } from '../../engine/types';
 import { insertBefore, isRootUser, userInsertionEdit } from './helpers';
 
 export const STRIP_SETUID = 'RUN find / -xdev -perm /6000 -type f -exec chmod a-s {} + || true';
@@ -59,11 +59,10 @@ export const rule: Rule<DockerfileModel> = {
     if (found.length === 0) return [];
     const fix = stripFix(model, shipped, found.map((f) => f.run));
     return found.map(({ mode }) => ({
-      ruleId: 'CG-D026',
       message: `chmod ${mode.value} sets the setuid/setgid bit: the file will run with its owner's rights (usually root), so a bug in it lets the runtime user escalate.`,
       range: mode.range,
       fixes: fix ? [fix] : [],
-    }) satisfies Finding);
+    }) satisfies RuleFinding);
   },
 };
 

@@ -3,7 +3,7 @@
 // build secrets (`RUN --mount=type=secret`) do not. Reported in every stage.
 import type { DockerfileModel } from '../../engine/dockerfile/model';
 import { isSecretName } from '../../engine/secrets';
-import type { Finding, Rule } from '../../engine/types';
+import type { RuleFinding, Rule } from '../../engine/types';
 import { declaredProperties } from './declarations';
 import { buildSecretFix } from './secret-mount';
 
@@ -25,7 +25,7 @@ export const rule: Rule<DockerfileModel> = {
     fixable: true,
   },
   check(model) {
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     for (const instruction of model.instructions) {
       const target = instruction.keyword === 'ONBUILD' ? instruction.trigger : instruction;
       if (!target || target.keyword !== 'ARG') continue;
@@ -33,7 +33,6 @@ export const rule: Rule<DockerfileModel> = {
         if (!isSecretName(property.name)) continue;
         const fix = target === instruction ? buildSecretFix(model, instruction, property.name) : null;
         findings.push({
-          ruleId: 'CG-D030',
           message: `ARG ${property.name} looks like a secret: build arguments are kept in the image history and build provenance. Pass it as a build secret (RUN --mount=type=secret) instead.`,
           range: property.nameRange,
           fixes: fix ? [fix] : [],

@@ -4,7 +4,7 @@
 // shipped chain never reach the image config, so there a literal is a Warning too.
 import type { DockerfileModel, Instruction } from '../../engine/dockerfile/model';
 import { hasVariableReference, isLiteralSecretValue, isSecretName } from '../../engine/secrets';
-import type { Finding, Rule } from '../../engine/types';
+import type { RuleFinding, Rule } from '../../engine/types';
 import { declaredProperties, deletePropertyEdit } from './declarations';
 import { stageLabel } from './helpers';
 
@@ -29,7 +29,7 @@ export const rule: Rule<DockerfileModel> = {
   },
   check(model, context) {
     const shipped = new Set(model.shippedChain(context.buildTarget).map((s) => s.index));
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     for (const instruction of model.instructions) {
       const target: Instruction | null = instruction.keyword === 'ONBUILD' ? instruction.trigger : instruction;
       if (!target || target.keyword !== 'ENV') continue;
@@ -51,7 +51,6 @@ export const rule: Rule<DockerfileModel> = {
           message = `ENV ${property.name} hard-codes a secret in build stage ${stage ? stageLabel(stage) : ''}; it stays in the Dockerfile and the build cache. Use a build secret (RUN --mount=type=secret) instead.`;
         }
         findings.push({
-          ruleId: 'CG-D031',
           message,
           range: property.nameRange,
           severity: literal && inShipped ? undefined : 'warning',

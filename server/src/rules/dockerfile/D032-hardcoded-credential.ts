@@ -3,7 +3,7 @@
 // high-entropy literals assigned to a secret name — anywhere: RUN, LABEL, heredoc bodies, comments.
 import type { DockerfileModel } from '../../engine/dockerfile/model';
 import { findCredentials } from '../../engine/secrets';
-import type { Finding, Rule } from '../../engine/types';
+import type { RuleFinding, Rule } from '../../engine/types';
 import { effectiveInstructions } from './declarations';
 
 /** Checkov's secrets framework checks (CKV_SECRET_1 … CKV_SECRET_19). */
@@ -26,11 +26,10 @@ export const rule: Rule<DockerfileModel> = {
     const envRanges = effectiveInstructions(model)
       .filter((i) => i.keyword === 'ENV')
       .map((i) => [source.offsetAt(i.range.start), source.offsetAt(i.range.end)] as const);
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     for (const match of findCredentials(source.text)) {
       if (match.kind === 'secret-assignment' && envRanges.some(([s, e]) => match.start >= s && match.end <= e)) continue;
       findings.push({
-        ruleId: 'CG-D032',
         message: `This looks like ${match.label}, hard-coded in the Dockerfile: it is committed with the source and ends up in the image or its build cache. Revoke it, then pass it as a build secret (RUN --mount=type=secret).`,
         range: source.rangeOf(match.start, match.end),
         fixes: [],

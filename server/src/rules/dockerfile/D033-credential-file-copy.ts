@@ -6,7 +6,7 @@
 // RUN deletes it.
 import type { TextEdit } from 'vscode-languageserver-types';
 import type { DockerfileModel, Instruction, Stage } from '../../engine/dockerfile/model';
-import type { Finding, Fix, RelatedInfo, Rule } from '../../engine/types';
+import type { RuleFinding, Fix, RelatedInfo, Rule } from '../../engine/types';
 import { declaredProperties, deleteInstructionEdit, listItems, normalizePath, type ListItem } from './declarations';
 import { syntaxDirectiveEdit } from './secret-mount';
 
@@ -44,7 +44,7 @@ export const rule: Rule<DockerfileModel> = {
     fixable: true,
   },
   check(model) {
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     for (const stage of model.stages) {
       for (const instruction of stage.instructions) {
         if (instruction.keyword !== 'COPY' && instruction.keyword !== 'ADD') continue;
@@ -56,7 +56,6 @@ export const rule: Rule<DockerfileModel> = {
           if (!why) continue;
           const fix = sources.length === 1 ? secretMountFix(model, stage, instruction, source, items[items.length - 1]) : null;
           findings.push({
-            ruleId: 'CG-D033',
             message: `${instruction.keyword} ${source.value} copies ${why} into a layer, where it stays even if a later RUN deletes it. Mount it as a build secret (RUN --mount=type=secret) instead.`,
             range: source.range,
             fixes: fix ? [fix] : [],
@@ -109,8 +108,8 @@ function secretMountFix(model: DockerfileModel, stage: Stage, copy: Instruction,
 }
 
 /** Trivy's form: `ENV GOOGLE_APPLICATION_CREDENTIALS=/app/key.json` with `COPY … /app/` in the same stage. */
-function variablePointsIntoCopy(model: DockerfileModel, stage: Stage): Finding[] {
-  const findings: Finding[] = [];
+function variablePointsIntoCopy(model: DockerfileModel, stage: Stage): RuleFinding[] {
+  const findings: RuleFinding[] = [];
   const copies = stage.instructions.filter((i) => i.keyword === 'COPY' || i.keyword === 'ADD');
   if (copies.length === 0) return findings;
   for (const instruction of stage.instructions) {
@@ -135,7 +134,6 @@ function variablePointsIntoCopy(model: DockerfileModel, stage: Stage): Finding[]
       if (!copy) continue;
       const related: RelatedInfo[] = [{ range: copy.keywordRange, message: `${copy.keyword} puts files at this path into the image.` }];
       findings.push({
-        ruleId: 'CG-D033',
         message: `${property.name} points at ${path}, which a ${copy.keyword} of this stage fills: the credential file is baked into a layer. Mount it as a build secret, or provide it at runtime.`,
         range: property.nameRange,
         related,

@@ -6,7 +6,7 @@
 import type { TextEdit } from 'vscode-languageserver-types';
 import type { DockerfileModel, Instruction } from '../../engine/dockerfile/model';
 import { commandsOf, programOf, type ShellCommand, type ShellWord } from '../../engine/dockerfile/shell';
-import type { Finding, Fix, Rule } from '../../engine/types';
+import type { RuleFinding, Fix, Rule } from '../../engine/types';
 import { effectiveInstructions } from './declarations';
 import { secretMountFlag, syntaxDirectiveEdit } from './secret-mount';
 
@@ -32,7 +32,7 @@ export const rule: Rule<DockerfileModel> = {
     fixable: true,
   },
   check(model) {
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     for (const run of effectiveInstructions(model)) {
       if (run.keyword !== 'RUN') continue;
       if (run.flags.some((f) => f.name.toLowerCase() === 'mount' && f.value !== null && /(^|,)type=secret(,|$)/.test(f.value))) continue;
@@ -41,7 +41,6 @@ export const rule: Rule<DockerfileModel> = {
         if (!login) continue;
         const fix = run.inOnbuild ? null : mountFix(model, run, command, login);
         findings.push({
-          ruleId: 'CG-D034',
           message: `${login.what} puts a credential on the command line of a build step without a secret mount: it is kept in the image history and in the CLI's config file in the image. Pass it with RUN --mount=type=secret.`,
           range: login.word.range,
           fixes: fix ? [fix] : [],

@@ -22,7 +22,6 @@ export const rule: Rule<DockerfileModel> = {
     return exposedPorts(model, context)
       .filter((port) => port.value !== null && SSH_PORT.test(port.value.trim().replace(/^(["'])(.*)\1$/, '$2')))
       .map((port) => ({
-        ruleId: 'CG-D040',
         message: `EXPOSE ${port.written} declares the SSH port: an SSH server in a container is a second way in, with its own keys and no audit trail. Use docker exec for access instead.`,
         range: port.item.range,
         related: port.related,

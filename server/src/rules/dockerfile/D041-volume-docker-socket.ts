@@ -1,7 +1,7 @@
 // CG-D041: `VOLUME /var/run/docker.sock` (or `/run/docker.sock`) in the shipped image. It tells
 // whoever runs the image to hand it the Docker daemon's socket, which is root on the host.
 import type { DockerfileModel } from '../../engine/dockerfile/model';
-import type { Finding, Rule } from '../../engine/types';
+import type { RuleFinding, Rule } from '../../engine/types';
 import { deleteListItemEdit, listItems, normalizePath } from './declarations';
 
 const SOCKETS = new Set(['/var/run/docker.sock', '/run/docker.sock']);
@@ -18,7 +18,7 @@ export const rule: Rule<DockerfileModel> = {
     fixable: true,
   },
   check(model, context) {
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     for (const stage of model.shippedChain(context.buildTarget)) {
       for (const instruction of stage.instructions) {
         if (instruction.keyword !== 'VOLUME') continue;
@@ -27,7 +27,6 @@ export const rule: Rule<DockerfileModel> = {
           const value = item.value.includes('$') ? model.expand(item.value, instruction).value : item.value;
           if (value === null || !SOCKETS.has(normalizePath(value))) return;
           findings.push({
-            ruleId: 'CG-D041',
             message: `VOLUME ${value} asks for the Docker daemon socket: a container that can reach it controls the daemon and is root on the host.`,
             range: item.range,
             fixes: [

@@ -3,7 +3,7 @@
 // touches the kernel's interfaces or the boot files, and such a VOLUME hides them. Paths are
 // compared by segment after ARG/ENV resolution; relative WORKDIRs are resolved first.
 import type { DockerfileModel, Instruction } from '../../engine/dockerfile/model';
-import type { Finding, Rule } from '../../engine/types';
+import type { RuleFinding, Rule } from '../../engine/types';
 import { listItems, normalizePath } from './declarations';
 
 const WORKDIR_ROOTS = ['/proc', '/boot', '/dev', '/initrd', '/lost+found'];
@@ -26,7 +26,7 @@ export const rule: Rule<DockerfileModel> = {
     fixable: false,
   },
   check(model, context) {
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     /** The working directory so far; null while unknown (base image's WORKDIR). */
     let cwd: string | null = null;
     for (const stage of model.shippedChain(context.buildTarget)) {
@@ -42,7 +42,6 @@ export const rule: Rule<DockerfileModel> = {
           const root = cwd === null ? undefined : WORKDIR_ROOTS.find((r) => isAtOrUnder(cwd!, r));
           if (root && instruction.argsRange) {
             findings.push({
-              ruleId: 'CG-D050',
               message: `WORKDIR ${cwd} is inside ${root}, a kernel or boot directory: the application would write there. Use an application directory such as /app.`,
               range: instruction.argsRange,
               fixes: [],
@@ -56,7 +55,6 @@ export const rule: Rule<DockerfileModel> = {
             const root = path === '/' ? '/' : VOLUME_ROOTS.find((r) => isAtOrUnder(path, r));
             if (!root) continue;
             findings.push({
-              ruleId: 'CG-D050',
               message:
                 path === '/'
                   ? 'VOLUME / makes the whole filesystem a volume, hiding the image content behind whatever is mounted there.'

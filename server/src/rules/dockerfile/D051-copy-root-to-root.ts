@@ -1,7 +1,7 @@
 // CG-D051: `COPY --from=<stage|image> / /` in the shipped chain: the whole filesystem of another
 // image (its shells, package managers, setuid binaries, caches and secrets) lands in this one.
 import type { DockerfileModel } from '../../engine/dockerfile/model';
-import type { Finding, Rule } from '../../engine/types';
+import type { RuleFinding, Rule } from '../../engine/types';
 import { listItems, normalizePath } from './declarations';
 
 export const rule: Rule<DockerfileModel> = {
@@ -16,7 +16,7 @@ export const rule: Rule<DockerfileModel> = {
     fixable: false,
   },
   check(model, context) {
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     for (const stage of model.shippedChain(context.buildTarget)) {
       for (const instruction of stage.instructions) {
         if (instruction.keyword !== 'COPY') continue;
@@ -35,7 +35,6 @@ export const rule: Rule<DockerfileModel> = {
         });
         if (!source) continue;
         findings.push({
-          ruleId: 'CG-D051',
           message: `COPY --from=${from.value} ${source.value} / copies the whole filesystem of '${from.value}' into the image, with its tools, caches and anything left in it. Copy only the paths the image needs.`,
           range: source.range,
           fixes: [],

@@ -2,7 +2,7 @@
 // ADD would unpack): COPY does the same without ADD's hidden fetch-and-unpack behaviour.
 import type { TextEdit } from 'vscode-languageserver-types';
 import type { DockerfileModel, Instruction } from '../../engine/dockerfile/model';
-import type { Finding, Rule } from '../../engine/types';
+import type { RuleFinding, Rule } from '../../engine/types';
 
 /** Flags that only make sense for remote or unpacked sources; COPY rejects them. */
 const DROPPED_FLAGS = new Set(['checksum', 'keep-git-dir', 'unpack']);
@@ -39,13 +39,12 @@ export const rule: Rule<DockerfileModel> = {
     fixable: true,
   },
   check(model) {
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     for (const instruction of model.instructions) {
       const target = instruction.keyword === 'ONBUILD' ? instruction.trigger : instruction;
       if (!target || target.keyword !== 'ADD') continue;
       if (!copiesOnlyLocalFiles(model, target)) continue;
       findings.push({
-        ruleId: 'CG-D060',
         message: 'ADD copies only local files here: use COPY, which does exactly that (ADD can also fetch URLs and unpack archives).',
         range: target.keywordRange,
         fixes: [{ title: 'Replace ADD with COPY', edits: toCopyEdits(model, target), isPreferred: true }],

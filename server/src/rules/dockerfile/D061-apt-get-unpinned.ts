@@ -1,7 +1,7 @@
 // CG-D061: `apt-get install <pkg>` without `=<version>`: each build installs whatever version the
 // archive has that day.
 import type { DockerfileModel } from '../../engine/dockerfile/model';
-import type { Finding, Rule } from '../../engine/types';
+import type { RuleFinding, Rule } from '../../engine/types';
 import { isPathOrUrl, packageCalls, resolvedOperand, unpinnedMessage } from './package-managers';
 
 const APT = new Set(['apt'] as const);
@@ -19,14 +19,13 @@ export const rule: Rule<DockerfileModel> = {
     fixable: false,
   },
   check(model) {
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     for (const call of packageCalls(model, APT)) {
       if (call.tool !== 'apt-get' || call.verb.value !== 'install') continue;
       for (const word of call.operands) {
         const value = resolvedOperand(model, call, word);
         if (value === null || value === '' || value.includes('=') || isPathOrUrl(value) || /\.deb$/i.test(value)) continue;
         findings.push({
-          ruleId: 'CG-D061',
           message: unpinnedMessage('apt-get', value, `'${value}=<version>'`),
           range: word.range,
           fixes: [],

@@ -1,6 +1,6 @@
 // CG-D062: `apk add <pkg>` without `=<version>` (or `~<version>`).
 import type { DockerfileModel } from '../../engine/dockerfile/model';
-import type { Finding, Rule } from '../../engine/types';
+import type { RuleFinding, Rule } from '../../engine/types';
 import { isPathOrUrl, packageCalls, resolvedOperand, unpinnedMessage } from './package-managers';
 
 const APK = new Set(['apk'] as const);
@@ -17,14 +17,13 @@ export const rule: Rule<DockerfileModel> = {
     fixable: false,
   },
   check(model) {
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     for (const call of packageCalls(model, APK)) {
       if (call.verb.value !== 'add') continue;
       for (const word of call.operands) {
         const value = resolvedOperand(model, call, word);
         if (value === null || value === '' || /[=~<>]/.test(value) || isPathOrUrl(value) || /\.apk$/i.test(value)) continue;
         findings.push({
-          ruleId: 'CG-D062',
           message: unpinnedMessage('apk add', value, `'${value}=<version>' or '${value}~<major.minor>'`),
           range: word.range,
           fixes: [],

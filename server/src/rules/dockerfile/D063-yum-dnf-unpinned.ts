@@ -1,6 +1,6 @@
 // CG-D063: `yum`/`dnf`/`microdnf install <pkg>` without `-<version>[-<release>]`.
 import type { DockerfileModel } from '../../engine/dockerfile/model';
-import type { Finding, Rule } from '../../engine/types';
+import type { RuleFinding, Rule } from '../../engine/types';
 import { isPathOrUrl, packageCalls, resolvedOperand, unpinnedMessage } from './package-managers';
 
 const RPM = new Set(['rpm'] as const);
@@ -33,7 +33,7 @@ export const rule: Rule<DockerfileModel> = {
     fixable: false,
   },
   check(model) {
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     for (const call of packageCalls(model, RPM)) {
       if (!TOOLS.has(call.tool) || call.verb.value !== 'install') continue;
       for (const word of call.operands) {
@@ -42,7 +42,6 @@ export const rule: Rule<DockerfileModel> = {
         // Groups (`@core`), provides (`dnf-command(x)`, `/usr/bin/x`) and globs name no single package.
         if (/^@|[()*?[\]]/.test(value) || isPinnedRpmPackage(value)) continue;
         findings.push({
-          ruleId: 'CG-D063',
           message: unpinnedMessage(`${call.tool} install`, value, `'${value}-<version>'`),
           range: word.range,
           fixes: [],

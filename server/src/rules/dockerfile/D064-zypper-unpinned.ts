@@ -1,6 +1,6 @@
 // CG-D064: `zypper install <pkg>` without `=<version>` (or `>=`, `<=` …).
 import type { DockerfileModel } from '../../engine/dockerfile/model';
-import type { Finding, Rule } from '../../engine/types';
+import type { RuleFinding, Rule } from '../../engine/types';
 import { isPathOrUrl, optionValue, packageCalls, resolvedOperand, unpinnedMessage } from './package-managers';
 
 const ZYPPER = new Set(['zypper'] as const);
@@ -17,7 +17,7 @@ export const rule: Rule<DockerfileModel> = {
     fixable: false,
   },
   check(model) {
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     for (const call of packageCalls(model, ZYPPER)) {
       if (call.verb.value !== 'install' && call.verb.value !== 'in') continue;
       // `-t pattern|patch|product`: the operands are not packages.
@@ -27,7 +27,6 @@ export const rule: Rule<DockerfileModel> = {
         const value = resolvedOperand(model, call, word);
         if (value === null || value === '' || /[=<>]/.test(value) || isPathOrUrl(value) || /\.rpm$/i.test(value)) continue;
         findings.push({
-          ruleId: 'CG-D064',
           message: unpinnedMessage('zypper install', value, `'${value}=<version>'`),
           range: word.range,
           fixes: [],

@@ -1,7 +1,7 @@
 // CG-D065: `pip install <pkg>` without `==<version>` (or `===`). Requirement files, constraint
 // files, local paths and archives, URLs, and any `pip install --require-hashes` are not reported.
 import type { DockerfileModel } from '../../engine/dockerfile/model';
-import type { Finding, Rule } from '../../engine/types';
+import type { RuleFinding, Rule } from '../../engine/types';
 import { splitArgs, toolCalls } from './commands';
 import { isPathOrUrl, resolvedOperand, unpinnedMessage } from './package-managers';
 
@@ -28,7 +28,7 @@ export const rule: Rule<DockerfileModel> = {
     fixable: false,
   },
   check(model) {
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     for (const call of toolCalls(model, PIP)) {
       const split = splitArgs(call.args, WITH_VALUE);
       const [verb, ...operands] = split.operands;
@@ -41,7 +41,6 @@ export const rule: Rule<DockerfileModel> = {
         if (/^[a-z]+\+/i.test(value) || value === '@' || value.includes(';')) continue;
         const name = value.replace(/[<>=!~].*$/, '');
         findings.push({
-          ruleId: 'CG-D065',
           message: unpinnedMessage('pip', value, `'${name}==<version>'`),
           range: word.range,
           fixes: [],

@@ -1,7 +1,7 @@
 // CG-D066: `npm install|i|add <pkg>` without `@<version>`. `npm ci`, a bare `npm install`, local
 // paths, tarballs and git URLs with `#<ref>` are not reported.
 import type { DockerfileModel } from '../../engine/dockerfile/model';
-import type { Finding, Rule } from '../../engine/types';
+import type { RuleFinding, Rule } from '../../engine/types';
 import { splitArgs, toolCalls } from './commands';
 import { resolvedOperand, unpinnedMessage } from './package-managers';
 
@@ -37,7 +37,7 @@ export const rule: Rule<DockerfileModel> = {
     fixable: false,
   },
   check(model) {
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     for (const call of toolCalls(model, NPM)) {
       const split = splitArgs(call.args, WITH_VALUE);
       const [verb, ...operands] = split.operands;
@@ -46,7 +46,6 @@ export const rule: Rule<DockerfileModel> = {
         const value = resolvedOperand(model, call, word);
         if (value === null || value === '' || isPinnedNpmSpec(value)) continue;
         findings.push({
-          ruleId: 'CG-D066',
           message: unpinnedMessage('npm', value, GIT.test(value) || (value.includes('/') && !value.startsWith('@')) ? `'${value}#<commit>'` : `'${value}@<version>', or use 'npm ci' with a lockfile`),
           range: word.range,
           fixes: [],

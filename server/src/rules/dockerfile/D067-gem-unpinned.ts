@@ -1,7 +1,7 @@
 // CG-D067: `gem install <gem>` without `:<version>`, `-v` or `--version`. Local `.gem` files are
 // not reported.
 import type { DockerfileModel } from '../../engine/dockerfile/model';
-import type { Finding, Rule } from '../../engine/types';
+import type { RuleFinding, Rule } from '../../engine/types';
 import { splitArgs, toolCalls } from './commands';
 import { isPathOrUrl, resolvedOperand, unpinnedMessage } from './package-managers';
 
@@ -23,7 +23,7 @@ export const rule: Rule<DockerfileModel> = {
     fixable: false,
   },
   check(model) {
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     for (const call of toolCalls(model, GEM)) {
       const split = splitArgs(call.args, WITH_VALUE);
       const [verb, ...operands] = split.operands;
@@ -33,7 +33,6 @@ export const rule: Rule<DockerfileModel> = {
         const value = resolvedOperand(model, call, word);
         if (value === null || value === '' || value.includes(':') || isPathOrUrl(value) || /\.gem$/i.test(value)) continue;
         findings.push({
-          ruleId: 'CG-D067',
           message: unpinnedMessage('gem', value, `'${value}:<version>' or '-v <version>'`),
           range: word.range,
           fixes: [],

@@ -1,7 +1,7 @@
 // CG-D068: `go install <pkg>@latest` (or `@upgrade`, `@patch`), or `go install <pkg>` with no
 // version and no go.mod that would pin it. Local packages (`.`, `./…`, `/…`) are not reported.
 import type { DockerfileModel, Instruction, Stage } from '../../engine/dockerfile/model';
-import type { Finding, Rule } from '../../engine/types';
+import type { RuleFinding, Rule } from '../../engine/types';
 import { splitArgs, toolCalls } from './commands';
 import { resolvedOperand } from './package-managers';
 
@@ -24,7 +24,7 @@ export const rule: Rule<DockerfileModel> = {
     fixable: false,
   },
   check(model) {
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     for (const call of toolCalls(model, GO)) {
       const split = splitArgs(call.args, WITH_VALUE);
       const [verb, ...operands] = split.operands;
@@ -38,7 +38,6 @@ export const rule: Rule<DockerfileModel> = {
           if (!FLOATING.has(version)) continue;
           const range = word.value === value ? model.source.rangeOf(word.charOffsets[at], word.charOffsets[value.length - 1] + 1) : word.range;
           findings.push({
-            ruleId: 'CG-D068',
             message: `go install '${value}' asks for '@${version}', so each build can compile a different version of '${value.slice(0, at)}'. Install a concrete version ('${value.slice(0, at)}@v1.2.3').`,
             range,
             fixes: [],
@@ -47,7 +46,6 @@ export const rule: Rule<DockerfileModel> = {
         }
         if (call.stage && goModKnown(model, call.stage, call.instruction)) continue;
         findings.push({
-          ruleId: 'CG-D068',
           message: `go install '${value}' has no version and no go.mod was copied in to pin it, so each build can compile a different version. Install a concrete version ('${value}@v1.2.3').`,
           range: word.range,
           fixes: [],

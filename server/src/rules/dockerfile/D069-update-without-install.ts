@@ -3,7 +3,7 @@
 // cached, so a later RUN installs from a stale index (or fails on a vanished package version).
 import type { DockerfileModel, Instruction, Stage } from '../../engine/dockerfile/model';
 import { commandsOf } from '../../engine/dockerfile/shell';
-import type { Finding, Fix, Rule } from '../../engine/types';
+import type { RuleFinding, Fix, Rule } from '../../engine/types';
 import { deleteInstructionEdit, toolCall } from './commands';
 import { INSTALL_VERBS, packageCalls, UPDATE_VERBS, type PackageCall, type PackageFamily } from './package-managers';
 
@@ -20,7 +20,7 @@ export const rule: Rule<DockerfileModel> = {
   },
   check(model) {
     const calls = packageCalls(model);
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     const reported = new Set<Instruction>();
     for (const call of calls) {
       if (!UPDATE_VERBS[call.family].has(call.verb.value) || reported.has(call.instruction)) continue;
@@ -33,7 +33,6 @@ export const rule: Rule<DockerfileModel> = {
       reported.add(call.instruction);
       const written = `${call.word.value} ${call.verb.value}`;
       findings.push({
-        ruleId: 'CG-D069',
         message: `'${written}' runs in a RUN that installs nothing with ${call.word.value}: the cached layer keeps an index that later installs reuse, so they can miss updates or fail. Run the update in the same RUN as the install.`,
         range: model.source.rangeOf(call.word.start, call.verb.end),
         fixes: mergeFix(model, call, calls),

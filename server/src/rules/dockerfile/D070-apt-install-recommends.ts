@@ -2,7 +2,7 @@
 // installs every "recommended" package, which widens the attack surface with software nobody
 // asked for. Builder stages outside the shipped chain are not reported.
 import type { DockerfileModel, Instruction, Stage } from '../../engine/dockerfile/model';
-import type { Finding, Rule } from '../../engine/types';
+import type { RuleFinding, Rule } from '../../engine/types';
 import { insertAfterWordEdit } from './commands';
 import { optionValue, packageCalls, type PackageCall } from './package-managers';
 
@@ -33,12 +33,11 @@ export const rule: Rule<DockerfileModel> = {
     if (!shipped) return [];
     const chain = new Set<Stage>(model.chainOf(shipped));
     const calls = packageCalls(model, APT).filter((c) => c.tool === 'apt-get' && c.stage && chain.has(c.stage) && !c.instruction.inOnbuild);
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     for (const call of calls) {
       if (call.verb.value !== 'install' || call.operands.length === 0 || avoidsRecommends(call)) continue;
       if (configuredEarlier(model, call)) continue;
       findings.push({
-        ruleId: 'CG-D070',
         message: "'apt-get install' without '--no-install-recommends' also installs every recommended package, adding software nobody asked for to the image. Add '--no-install-recommends' (and install what you need explicitly).",
         range: model.source.rangeOf(call.word.start, call.verb.end),
         fixes: [

@@ -3,7 +3,7 @@
 // wants patched images; hadolint retired the check and Trivy deprecated it). The advice is to
 // bump the base image instead, so the result is reproducible.
 import type { DockerfileModel } from '../../engine/dockerfile/model';
-import type { Finding, Rule } from '../../engine/types';
+import type { RuleFinding, Rule } from '../../engine/types';
 import { packageCalls, type PackageCall } from './package-managers';
 
 /** Whether a call upgrades every installed package (a verb that takes packages must have none). */
@@ -47,12 +47,11 @@ export const rule: Rule<DockerfileModel> = {
     fixable: false,
   },
   check(model) {
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     for (const call of packageCalls(model)) {
       if (!upgradesEverything(call)) continue;
       const written = `${call.word.value} ${call.verb.value}`;
       findings.push({
-        ruleId: 'CG-D071',
         message: `'${written}' upgrades every package during the build, so the image depends on the day it was built and its contents are not reviewable. Move to a newer, patched base image tag instead.`,
         range: model.source.rangeOf(call.word.start, call.verb.end),
         fixes: [],

@@ -3,7 +3,7 @@
 // input. Exec-form RUN has no shell and no pipes; `sh -c '…'` scripts have their own shell.
 import type { DockerfileModel, Instruction, Stage } from '../../engine/dockerfile/model';
 import { baseName, commandsOf, isPosixShell, shellAt, type ShellCommand } from '../../engine/dockerfile/shell';
-import type { Finding, Fix, Rule } from '../../engine/types';
+import type { RuleFinding, Fix, Rule } from '../../engine/types';
 import { runInstructions, toolCall } from './commands';
 import { insertBefore } from './helpers';
 
@@ -31,7 +31,7 @@ export const rule: Rule<DockerfileModel> = {
     fixable: true,
   },
   check(model) {
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     for (const { instruction, stage } of runInstructions(model)) {
       if (instruction.execForm) continue;
       const shell = shellAt(model, instruction);
@@ -44,7 +44,6 @@ export const rule: Rule<DockerfileModel> = {
       const at = operator ?? pipe.left.end;
       const left = toolCall(pipe.left)?.tool ?? pipe.left.argv[0]?.value ?? 'a command';
       findings.push({
-        ruleId: 'CG-D072',
         message: download
           ? `This RUN pipes the output of '${left}' into another command under '${shell.join(' ')}' without pipefail: if the download fails, the pipeline still succeeds and the build continues with empty or partial input. Run the shell with '-o pipefail'.`
           : `This RUN has a pipe under '${shell.join(' ')}' without pipefail: a failure of '${left}' on the left of '|' is ignored and the build goes on. Run the shell with '-o pipefail'.`,

@@ -1,7 +1,7 @@
 // CG-D073: the CMD / ENTRYPOINT the shipped image runs is in shell form, so PID 1 is
 // `/bin/sh -c` and signals (docker stop) never reach the application.
 import type { DockerfileModel, Instruction, Stage } from '../../engine/dockerfile/model';
-import type { Finding, Fix, Rule } from '../../engine/types';
+import type { RuleFinding, Fix, Rule } from '../../engine/types';
 
 /** Words that need no shell at all: letters, digits and `_ . / : = , @ % + -`. */
 const PLAIN_WORD = /^[A-Za-z0-9_./:=,@%+-]+$/;
@@ -28,20 +28,18 @@ export const rule: Rule<DockerfileModel> = {
   check(model, context) {
     const stage = model.shippedStage(context.buildTarget);
     if (!stage) return [];
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     for (const keyword of ['ENTRYPOINT', 'CMD']) {
       const last = model.lastInChain(stage, keyword);
       if (!last) continue;
       const instruction = last.instruction;
       if (!instruction.argsRange || instruction.argsText.trim() === '' || instruction.execForm !== null) continue;
       findings.push({
-        ruleId: 'CG-D073',
         message: `${keyword} is in shell form, so it runs under '/bin/sh -c': the shell is PID 1 and does not pass SIGTERM on to the application. Use the JSON form ${keyword} ["executable", "arg"].`,
         range: instruction.argsRange,
         fixes: fixesFor(model, stage, last.stage, instruction),
       });
     }
-    findings.sort((a, b) => a.range.start.line - b.range.start.line);
     return findings;
   },
 };

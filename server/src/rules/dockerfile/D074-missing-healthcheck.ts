@@ -5,7 +5,7 @@
 // "Off for non-service images": an image counts as a service only when its shipped chain EXPOSEs
 // a port. CMD/ENTRYPOINT alone also describe batch jobs and command-line tools.
 import type { DockerfileModel, Instruction, Stage } from '../../engine/dockerfile/model';
-import type { Finding, Fix, Rule } from '../../engine/types';
+import type { RuleFinding, Fix, Rule } from '../../engine/types';
 import { appendAfterStage, insertBefore, typedShippedStage } from './helpers';
 
 /** The options the catalogue's snippet uses; the probe is a placeholder the user must replace. */
@@ -40,7 +40,6 @@ export const rule: Rule<DockerfileModel> = {
       if (!first || first.value.toUpperCase() !== 'NONE') return [];
       return [
         {
-          ruleId: 'CG-D074',
           message: 'HEALTHCHECK NONE turns off the health check the base image defines, so Docker cannot tell a hung service from a healthy one.',
           range: first.range,
           fixes: [
@@ -55,8 +54,7 @@ export const rule: Rule<DockerfileModel> = {
     }
     const expose = model.lastInChain(stage, 'EXPOSE');
     if (!expose) return [];
-    const finding: Finding = {
-      ruleId: 'CG-D074',
+    const finding: RuleFinding = {
       message: `The image EXPOSEs ${expose.instruction.argsText.trim() || 'a port'} but has no HEALTHCHECK, so Docker cannot tell a hung service from a healthy one.`,
       range: stage.image.range ?? stage.from.keywordRange,
       fixes: [insertFix(model, stage)],

@@ -4,7 +4,7 @@
 // them (`apt-get install vim`) is not a call.
 import type { DockerfileModel } from '../../engine/dockerfile/model';
 import { commandsOf, programOf } from '../../engine/dockerfile/shell';
-import type { Finding, Rule } from '../../engine/types';
+import type { RuleFinding, Rule } from '../../engine/types';
 import { effectiveInstructions } from './declarations';
 
 const WHY: Record<string, string> = {
@@ -34,14 +34,13 @@ export const rule: Rule<DockerfileModel> = {
     fixable: false,
   },
   check(model) {
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     for (const run of effectiveInstructions(model)) {
       if (run.keyword !== 'RUN') continue;
       for (const command of commandsOf(model, run)) {
         const program = programOf(command);
         if (!program || !Object.prototype.hasOwnProperty.call(WHY, program.name)) continue;
         findings.push({
-          ruleId: 'CG-D075',
           message: `RUN calls ${program.name}: ${WHY[program.name]}.`,
           range: command.argv[program.index].range,
           fixes: [],

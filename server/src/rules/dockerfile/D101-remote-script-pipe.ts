@@ -4,7 +4,7 @@
 // the image.
 import type { DockerfileModel } from '../../engine/dockerfile/model';
 import { baseName, commandsOf, programOf, shellScriptWord, type Program, type ShellCommand, type ShellJoin, type ShellWord } from '../../engine/dockerfile/shell';
-import type { Finding, Fix, Rule } from '../../engine/types';
+import type { RuleFinding, Fix, Rule } from '../../engine/types';
 import { isShortCluster, runInstructions } from './commands';
 
 /** Interpreters that run a script read from standard input, a file or `-c`. */
@@ -45,7 +45,7 @@ export const rule: Rule<DockerfileModel> = {
     fixable: true,
   },
   check(model) {
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     for (const run of runInstructions(model)) {
       const commands = commandsOf(model, run.instruction);
       const seen = new Set<number>();
@@ -59,7 +59,6 @@ export const rule: Rule<DockerfileModel> = {
         const fetchWord = command.argv[fetch.index];
         const runner = hit.command.argv[hit.program.index];
         findings.push({
-          ruleId: 'CG-D101',
           message: `'${fetch.name}' downloads a script that '${hit.program.name}' runs ${hit.how}: nothing verifies the code before it runs as root in the build. Download it to a file, check its SHA-256 with sha256sum -c, then run it.`,
           range: runner.range,
           related: [{ range: fetchWord.range, message: `The script is downloaded here by ${fetch.name}.` }],

@@ -4,7 +4,7 @@
 // umask keeps others out) are not reported. Builder stages outside the shipped chain are silent.
 import type { DockerfileModel, Instruction } from '../../engine/dockerfile/model';
 import { commandsOf, programOf, type ShellCommand, type ShellWord } from '../../engine/dockerfile/shell';
-import type { Finding, Fix, Range, Rule } from '../../engine/types';
+import type { RuleFinding, Fix, Range, Rule } from '../../engine/types';
 import { relatedToDeclarations } from './helpers';
 
 /** Whether a chmod mode gives others write access, without the sticky bit. */
@@ -55,7 +55,7 @@ export const rule: Rule<DockerfileModel> = {
     fixable: true,
   },
   check(model, context) {
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     for (const stage of model.shippedChain(context.buildTarget)) {
       for (const instruction of stage.instructions) {
         if (instruction.keyword === 'RUN') {
@@ -87,7 +87,7 @@ function message(what: string): string {
   return `${what} makes files writable by every user: any process in the container can change the code or config. Use 755/644, and --chown only on data directories that need writing.`;
 }
 
-function chmodFinding(model: DockerfileModel, command: ShellCommand, mode: ShellWord): Finding {
+function chmodFinding(model: DockerfileModel, command: ShellCommand, mode: ShellWord): RuleFinding {
   const fixes: Fix[] = [];
   // Inside an exec-form JSON string or a quoted `sh -c` script, the word is replaced as written
   // only when it was not quoted itself.
@@ -96,10 +96,10 @@ function chmodFinding(model: DockerfileModel, command: ShellCommand, mode: Shell
     const text = command.execForm && command.depth === 0 ? JSON.stringify(replacement) : replacement;
     fixes.push(replaceFix(mode.range, mode.value, replacement, text));
   }
-  return { ruleId: 'CG-D102', message: message(`chmod ${mode.value}`), range: mode.range, fixes };
+  return { message: message(`chmod ${mode.value}`), range: mode.range, fixes };
 }
 
-function flagFinding(model: DockerfileModel, instruction: Instruction): Finding | undefined {
+function flagFinding(model: DockerfileModel, instruction: Instruction): RuleFinding | undefined {
   const flag = instruction.flags.find((f) => f.name.toLowerCase() === 'chmod');
   if (!flag || flag.value === null || !flag.valueRange) return undefined;
   const expansion = flag.value.includes('$') ? model.expand(flag.value, instruction) : null;
@@ -109,7 +109,6 @@ function flagFinding(model: DockerfileModel, instruction: Instruction): Finding 
   const fixes = flag.value.includes('$') ? [] : [replaceFix(flag.valueRange, value, withoutWorldWrite(value), withoutWorldWrite(value))];
   const related = expansion ? relatedToDeclarations(expansion.used, (d) => `'${value}' comes from ${d.kind} ${d.name}.`) : [];
   return {
-    ruleId: 'CG-D102',
     message: message(`${instruction.keyword} --chmod=${written}`),
     range: flag.valueRange,
     related: related.length ? related : undefined,

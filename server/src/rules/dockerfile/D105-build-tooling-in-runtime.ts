@@ -4,7 +4,7 @@
 // (`build-essential`, `gcc`, `make`, `git`, `curl`, `wget`). The file already has a builder stage,
 // so the tools in the runtime image are only attack surface.
 import type { DockerfileModel } from '../../engine/dockerfile/model';
-import type { Finding, Rule } from '../../engine/types';
+import type { RuleFinding, Rule } from '../../engine/types';
 import { typedShippedStage } from './helpers';
 import { INSTALL_VERBS, packageCalls } from './package-managers';
 
@@ -46,14 +46,13 @@ export const rule: Rule<DockerfileModel> = {
     const shipped = typedShippedStage(model, context);
     if (!shipped) return [];
     const chain = model.chainOf(shipped);
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     const root = chain[0];
     const ref = root.image.ref;
     if (ref && root.image.range && !root.image.isScratch && !root.image.stageRef) {
       const why = sdkImage(ref.repository, ref.tag, ref.dockerHub);
       if (why) {
         findings.push({
-          ruleId: 'CG-D105',
           message: `The shipped image is built FROM '${root.image.resolved}': ${why}. The build already has other stages, so build there and copy only the result into a slim or distroless base.`,
           range: root.image.range,
           fixes: [],
@@ -67,7 +66,6 @@ export const rule: Rule<DockerfileModel> = {
         const name = operand.value.split(/[=<>~]/)[0];
         if (!TOOL_PACKAGES.has(name)) continue;
         findings.push({
-          ruleId: 'CG-D105',
           message: `The shipped stage installs '${name}', a build or download tool it does not need at runtime. Install it in a builder stage and copy only the result, or remove it after use in the same RUN.`,
           range: operand.range,
           fixes: [],

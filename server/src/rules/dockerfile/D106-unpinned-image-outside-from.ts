@@ -5,7 +5,7 @@
 import type { Range } from 'vscode-languageserver-types';
 import type { DockerfileModel, Instruction } from '../../engine/dockerfile/model';
 import { parseImageRef } from '../../engine/dockerfile/image-ref';
-import type { Finding, Rule } from '../../engine/types';
+import type { RuleFinding, Rule } from '../../engine/types';
 import { isFloatingTag } from './D002-floating-tag';
 
 export const rule: Rule<DockerfileModel> = {
@@ -20,13 +20,12 @@ export const rule: Rule<DockerfileModel> = {
     fixable: false,
   },
   check(model) {
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     const syntax = model.directives.find((d) => d.name === 'syntax');
     if (syntax && syntax.value !== '') {
       const ref = parseImageRef(syntax.value);
       if (ref.digest === null) {
         findings.push({
-          ruleId: 'CG-D106',
           message: `The syntax directive '${syntax.value}' is not pinned to a digest: BuildKit pulls this frontend image and runs it to parse the file, so whoever moves the tag changes how it is built. Add @sha256:<digest>.`,
           range: syntax.valueRange,
           severity: 'info',
@@ -44,15 +43,15 @@ export const rule: Rule<DockerfileModel> = {
   },
 };
 
-function copyFrom(model: DockerfileModel, copy: Instruction): Finding[] {
+function copyFrom(model: DockerfileModel, copy: Instruction): RuleFinding[] {
   const flag = copy.flags.find((f) => f.name.toLowerCase() === 'from');
   if (!flag || flag.value === null || !flag.valueRange) return [];
   const problem = unpinned(model, copy, flag.value);
   return problem ? [finding('COPY --from', flag.value, problem, flag.valueRange)] : [];
 }
 
-function mountFrom(model: DockerfileModel, run: Instruction): Finding[] {
-  const findings: Finding[] = [];
+function mountFrom(model: DockerfileModel, run: Instruction): RuleFinding[] {
+  const findings: RuleFinding[] = [];
   const { source } = model;
   for (const flag of run.flags) {
     if (flag.name.toLowerCase() !== 'mount' || flag.value === null || !flag.valueRange) continue;
@@ -90,10 +89,9 @@ function unpinned(model: DockerfileModel, instruction: Instruction, written: str
   return null;
 }
 
-function finding(where: string, written: string, problem: { resolved: string; why: string }, range: Range): Finding {
+function finding(where: string, written: string, problem: { resolved: string; why: string }, range: Range): RuleFinding {
   const shown = written === problem.resolved ? `'${written}'` : `'${written}' (= '${problem.resolved}')`;
   return {
-    ruleId: 'CG-D106',
     message: `${where} image ${shown} ${problem.why}: every build can use a different image. Pin a version tag and a digest (name:tag@sha256:…).`,
     range,
     fixes: [],

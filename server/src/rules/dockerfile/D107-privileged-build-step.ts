@@ -2,7 +2,7 @@
 // the equivalent of `docker run --privileged`) or `--network=host`. Both need daemon entitlements
 // that CI systems often grant globally, so any Dockerfile built there gets root on the builder.
 import type { DockerfileModel, Instruction, InstructionFlag } from '../../engine/dockerfile/model';
-import type { Finding, Rule } from '../../engine/types';
+import type { RuleFinding, Rule } from '../../engine/types';
 import { deleteSpanEdit } from './commands';
 
 const PRIVILEGED: Record<string, { value: string; why: string }> = {
@@ -22,7 +22,7 @@ export const rule: Rule<DockerfileModel> = {
     fixable: true,
   },
   check(model) {
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     for (const top of model.instructions) {
       const run = top.keyword === 'RUN' ? top : top.trigger?.keyword === 'RUN' ? top.trigger : null;
       if (!run) continue;
@@ -35,11 +35,10 @@ export const rule: Rule<DockerfileModel> = {
   },
 };
 
-function finding(model: DockerfileModel, run: Instruction, flag: InstructionFlag, why: string): Finding {
+function finding(model: DockerfileModel, run: Instruction, flag: InstructionFlag, why: string): RuleFinding {
   const { source } = model;
   const written = `--${flag.name}=${flag.value}`;
   return {
-    ruleId: 'CG-D107',
     message: `RUN ${written} ${why}; builders that allow it for one Dockerfile allow it for all. Remove the flag unless this build really needs it.`,
     range: flag.range,
     fixes: [

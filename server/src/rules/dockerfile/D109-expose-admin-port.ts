@@ -5,7 +5,7 @@
 // contains a listed port, at the tier of its most severe one. EXPOSE is inherited through
 // `FROM <stage>`, so the shipped chain counts.
 import type { DockerfileModel } from '../../engine/dockerfile/model';
-import type { Finding, Rule } from '../../engine/types';
+import type { RuleFinding, Rule } from '../../engine/types';
 import { exposedPorts } from './declarations';
 
 /** Admin ports: whoever reaches them controls a host, a cluster or a desktop. */
@@ -60,7 +60,7 @@ export const rule: Rule<DockerfileModel> = {
     fixable: true,
   },
   check(model, context) {
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     for (const port of exposedPorts(model, context)) {
       const ports = port.value === null ? null : portRange(port.value);
       const hit = ports ? dangerousPort(ports[0], ports[1]) : undefined;
@@ -72,7 +72,6 @@ export const rule: Rule<DockerfileModel> = {
           ? 'whoever reaches it controls the host, the cluster or the desktop behind it'
           : 'databases often listen without authentication, and a published port reaches them from the network';
       findings.push({
-        ruleId: 'CG-D109',
         message: `EXPOSE ${port.written} ${what}: ${why}. Remove it, and publish it only on a private network when it is really needed.`,
         range: port.item.range,
         severity: hit.tier === 'info' ? 'info' : undefined,

@@ -4,7 +4,7 @@
 // Dockerfile never sees it. Local files and archives are not reported.
 import type { DockerfileModel, Instruction } from '../../engine/dockerfile/model';
 import { commandsOf, programOf } from '../../engine/dockerfile/shell';
-import type { Finding, Rule } from '../../engine/types';
+import type { RuleFinding, Rule } from '../../engine/types';
 import { listItems } from './declarations';
 
 const HTTP = /^https?:\/\//i;
@@ -23,7 +23,7 @@ export const rule: Rule<DockerfileModel> = {
     fixable: false,
   },
   check(model) {
-    const findings: Finding[] = [];
+    const findings: RuleFinding[] = [];
     for (const onbuild of model.instructions) {
       const trigger = onbuild.keyword === 'ONBUILD' ? onbuild.trigger : null;
       if (!trigger) continue;
@@ -33,7 +33,6 @@ export const rule: Rule<DockerfileModel> = {
           const program = programOf(command);
           if (!program || !FETCHERS.has(program.name)) continue;
           findings.push({
-            ruleId: 'CG-D111',
             message: `ONBUILD RUN runs ${program.name} in every build FROM this image: the download is hidden from the authors of those Dockerfiles. Move it into the downstream Dockerfile, or download at this image's build time.`,
             range: command.argv[program.index].range,
             fixes: [],
@@ -45,10 +44,10 @@ export const rule: Rule<DockerfileModel> = {
   },
 };
 
-function remoteSources(model: DockerfileModel, add: Instruction): Finding[] {
+function remoteSources(model: DockerfileModel, add: Instruction): RuleFinding[] {
   const items = listItems(model, add).filter((item) => !item.value.startsWith('<<'));
   if (items.length < 2) return [];
-  const findings: Finding[] = [];
+  const findings: RuleFinding[] = [];
   for (const item of items.slice(0, -1)) {
     const value = item.value.includes('$') ? model.expand(item.value, add).value : item.value;
     if (value === null) continue;
@@ -56,7 +55,6 @@ function remoteSources(model: DockerfileModel, add: Instruction): Finding[] {
     const git = GIT.test(source);
     if (!git && !HTTP.test(source)) continue;
     findings.push({
-      ruleId: 'CG-D111',
       message: `ONBUILD ADD ${git ? 'clones' : 'downloads'} '${source}' in every build FROM this image: the remote code is hidden from the authors of those Dockerfiles. Move the ADD into the downstream Dockerfile, or download at this image's build time.`,
       range: item.range,
       fixes: [],

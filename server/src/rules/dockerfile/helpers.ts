@@ -20,7 +20,7 @@ export interface UserFix {
 export function createUserFix(base: BaseImageInfo): UserFix {
   const numeric = `USER ${APP_UID}:${APP_UID}`;
   if (base.shippedUser) {
-    return { lines: [`USER ${base.shippedUser}`], title: `Run as the image's '${base.shippedUser}' user`, isPreferred: true };
+    return { lines: [`USER ${base.shippedUser}`], title: `Run as the image's '${base.shippedUser}' user`, isPreferred: false };
   }
   switch (base.family) {
     case 'debian':
@@ -30,13 +30,13 @@ export function createUserFix(base: BaseImageInfo): UserFix {
           numeric,
         ],
         title: `Create a non-root user 'app' (${APP_UID}) and switch to it`,
-        isPreferred: true,
+        isPreferred: false,
       };
     case 'alpine':
       return {
         lines: [`RUN addgroup -S -g ${APP_UID} app && adduser -S -D -H -u ${APP_UID} -G app app`, numeric],
         title: `Create a non-root user 'app' (${APP_UID}) and switch to it`,
-        isPreferred: true,
+        isPreferred: false,
       };
     case 'rhel':
       if (!base.canCreateUser) {
@@ -48,14 +48,14 @@ export function createUserFix(base: BaseImageInfo): UserFix {
           numeric,
         ],
         title: `Create a non-root user 'app' (${APP_UID}) and switch to it`,
-        isPreferred: true,
+        isPreferred: false,
       };
     case 'distroless':
     case 'scratch':
       return {
         lines: [`USER ${NONROOT_UID}:${NONROOT_UID}`],
         title: `Switch to the numeric non-root user ${NONROOT_UID}:${NONROOT_UID}`,
-        isPreferred: true,
+        isPreferred: false,
       };
     case 'windows':
       return { lines: ['USER ContainerUser'], title: 'Run as ContainerUser', isPreferred: false };
