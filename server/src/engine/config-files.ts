@@ -61,6 +61,7 @@ export function withFileConfig(settings: EngineSettings, config: FileConfig): En
   return {
     ...settings,
     profile: config.profile ?? settings.profile,
+    summarize: config.summarize ?? settings.summarize,
     rules: { ...settings.rules, ...config.rules },
     trustedRegistries: config.trustedRegistries ?? settings.trustedRegistries,
   };

@@ -11,6 +11,7 @@ export const hadolintFileNames = ['.hadolint.yaml', '.hadolint.yml'];
 /** What a config file contributes; absent keys leave the editor settings / defaults in place. */
 export interface FileConfig {
   profile?: 'baseline' | 'strict';
+  summarize?: boolean;
   rules: Record<string, Severity>;
   trustedRegistries?: string[];
   ignorePaths: string[];
@@ -74,6 +75,10 @@ export function parseContainerGuardConfig(text: string): ParsedConfig {
       const value = isScalar(node) ? node.value : undefined;
       if (value !== 'baseline' && value !== 'strict') return { config: emptyConfig(), problem: problemAt(source, node, '`profile` must be `baseline` or `strict`; using defaults.') };
       config.profile = value;
+    } else if (key === 'summarize') {
+      const value = isScalar(node) ? node.value : undefined;
+      if (typeof value !== 'boolean') return { config: emptyConfig(), problem: problemAt(source, node, '`summarize` must be `true` or `false`; using defaults.') };
+      config.summarize = value;
     } else if (key === 'rules') {
       if (node === null) continue;
       if (!isMap(node)) return { config: emptyConfig(), problem: problemAt(source, node, '`rules` must map rule ids to off | hint | info | warning | error; using defaults.') };
@@ -91,7 +96,7 @@ export function parseContainerGuardConfig(text: string): ParsedConfig {
       if (key === 'trustedRegistries') config.trustedRegistries = list;
       else config.ignorePaths = list;
     } else {
-      return { config: emptyConfig(), problem: problemAt(source, null, `Unknown configuration key \`${key}\` (expected profile, rules, trustedRegistries, ignorePaths); using defaults.`) };
+      return { config: emptyConfig(), problem: problemAt(source, null, `Unknown configuration key \`${key}\` (expected profile, summarize, rules, trustedRegistries, ignorePaths); using defaults.`) };
     }
   }
   return { config };
@@ -126,6 +131,7 @@ export function mergeConfigs(...configs: FileConfig[]): FileConfig {
   const merged = emptyConfig();
   for (const config of configs) {
     if (config.profile) merged.profile = config.profile;
+    if (config.summarize !== undefined) merged.summarize = config.summarize;
     Object.assign(merged.rules, config.rules);
     if (config.trustedRegistries) merged.trustedRegistries = config.trustedRegistries;
     merged.ignorePaths.push(...config.ignorePaths);

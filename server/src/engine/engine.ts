@@ -2,7 +2,7 @@
 // suppressions → findings with fixes. Rules never see settings; the engine never knows a rule.
 import { parseCompose, type ComposeModel } from './compose/model';
 import { parseDockerfile, type DockerfileModel } from './dockerfile/model';
-import { defaultSettings, type EngineSettings } from './settings';
+import { defaultSettings, summarizes, type EngineSettings } from './settings';
 import { buildForeignIdIndex, isSuppressed, parseSuppressions } from './suppression';
 import type { AnalysisResult, Diagnosed, FileKind, Finding, ModelBase, Rule, RuleContext, RuleMeta, Severity, SyntaxProblem } from './types';
 import { SourceText } from './text';
@@ -92,7 +92,7 @@ function oversized(kind: FileKind, text: string, settings: EngineSettings): Anal
 export function analyze(text: string, options: AnalyzeOptions): Analysis {
   const settings = options.settings ?? defaultSettings;
   if (text.length > settings.maxFileSize) return oversized(options.kind, text, settings);
-  const context: RuleContext = { profile: settings.profile, buildTarget: options.buildTarget, trustedRegistries: settings.trustedRegistries };
+  const context: RuleContext = { profile: settings.profile, summarize: summarizes(settings), buildTarget: options.buildTarget, trustedRegistries: settings.trustedRegistries };
   let model: ModelBase;
   let findings: Finding[];
   const problems: SyntaxProblem[] = [];

@@ -3,6 +3,11 @@ import type { Profile, Severity } from './types';
 
 export interface EngineSettings {
   profile: Profile;
+  /**
+   * Whether routine findings are summarized (CG-C100, one pinning finding per install command).
+   * `null` means "as the profile says": on in `baseline`, off in `strict` (see `summarizes`).
+   */
+  summarize: boolean | null;
   /** Per-rule severity overrides: `{ "CG-D074": "off" }`. */
   rules: Record<string, Severity>;
   /** Findings published per file at most; a final Info says how many were left out. */
@@ -15,6 +20,7 @@ export interface EngineSettings {
 
 export const defaultSettings: EngineSettings = {
   profile: 'baseline',
+  summarize: null,
   rules: {},
   maxFindings: 500,
   maxFileSize: 1024 * 1024,
@@ -35,6 +41,7 @@ export function normalizeSettings(raw: unknown): EngineSettings {
   if (!raw || typeof raw !== 'object') return settings;
   const section = raw as Record<string, unknown>;
   if (section.profile === 'baseline' || section.profile === 'strict') settings.profile = section.profile;
+  if (typeof section.summarize === 'boolean') settings.summarize = section.summarize;
   if (section.rules && typeof section.rules === 'object') {
     for (const [id, value] of Object.entries(section.rules as Record<string, unknown>)) {
       const severity = typeof value === 'string' ? value.toLowerCase() : value;
@@ -42,4 +49,13 @@ export function normalizeSettings(raw: unknown): EngineSettings {
     }
   }
   return settings;
+}
+
+/**
+ * The effective `summarize` (DESIGN "Suppression and configuration"): the config file's value where
+ * written (already merged into `settings`), else the editor setting where not null, else on for the
+ * effective profile `baseline` and off for `strict`.
+ */
+export function summarizes(settings: EngineSettings): boolean {
+  return settings.summarize ?? settings.profile === 'baseline';
 }

@@ -61,6 +61,11 @@ export interface Finding extends RuleFinding {
 /** What a rule may know besides the model of the file itself. */
 export interface RuleContext {
   profile: Profile;
+  /**
+   * Whether routine findings are grouped (catalogue §6.1): package pinning reports one finding per
+   * install command instead of one per package. Absent means off (every rule publishes on its own).
+   */
+  summarize?: boolean;
   /** Non-null when a Compose `build.target` names the stage that ships (Dockerfile rules). */
   buildTarget?: string;
   /** Registry allow-list from `.container-guard.yaml` / `.hadolint.yaml`; undefined when none is configured. */
