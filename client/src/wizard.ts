@@ -4,14 +4,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { findWorkspaceFiles, openForAnalysis } from './workspace-files';
-
-interface HardeningMeasure {
-  id: string;
-  title: string;
-  description: string;
-  ruleIds: string[];
-  recommended: boolean;
-}
+import { hardenRequest, listHardeningsRequest, type HardenParams, type HardeningMeasure, type ListHardeningsParams } from '../../server/src/protocol';
 
 /** Optional arguments of `containerGuard.harden`. */
 export interface HardenArguments {
@@ -19,6 +12,10 @@ export interface HardenArguments {
   measureIds?: string[];
   /** Show the diff and ask before applying (default true). */
   preview?: boolean;
+  /** Harden only this Compose service (its measures come preselected). */
+  service?: string;
+  /** The document to harden, when not the active editor's (the "Harden service…" code action). */
+  uri?: string;
 }
 
 export const previewScheme = 'container-guard-preview';
@@ -56,23 +53,35 @@ function applyToText(document: vscode.TextDocument, edits: vscode.TextEdit[]): s
   return result;
 }
 
+async function documentToHarden(args: HardenArguments): Promise<vscode.TextDocument | undefined> {
+  if (typeof args.uri === 'string') {
+    const uri = vscode.Uri.parse(args.uri);
+    return vscode.workspace.textDocuments.find((document) => document.uri.toString() === uri.toString()) ?? (await vscode.workspace.openTextDocument(uri));
+  }
+  return vscode.window.activeTextEditor?.document;
+}
+
 export async function hardenActiveFile(client: LanguageClient | undefined, previews: PreviewProvider, args: HardenArguments = {}): Promise<boolean> {
-  const document = vscode.window.activeTextEditor?.document;
+  const document = await documentToHarden(args);
   if (!client || !document || !isAnalyzed(document)) {
     void vscode.window.showWarningMessage('Container Guard: open a Dockerfile or a Compose file to harden it.');
     return false;
   }
   const textDocument = { uri: document.uri.toString() };
-  const measures = await client.sendRequest<HardeningMeasure[]>('containerGuard/listHardenings', { textDocument });
+  const service = typeof args.service === 'string' ? args.service : undefined;
+  const listParams: ListHardeningsParams = { textDocument, ...(service !== undefined ? { service } : {}) };
+  const measures = await client.sendRequest<HardeningMeasure[]>(listHardeningsRequest, listParams);
+  const what = service !== undefined ? `service "${service}" of ${vscode.workspace.asRelativePath(document.uri)}` : vscode.workspace.asRelativePath(document.uri);
   if (measures.length === 0) {
-    void vscode.window.showInformationMessage(`Container Guard: nothing to harden in ${vscode.workspace.asRelativePath(document.uri)}.`);
+    void vscode.window.showInformationMessage(`Container Guard: nothing to harden in ${what}.`);
     return false;
   }
 
-  const measureIds = args.measureIds ?? (await pickMeasures(measures.map((measure) => ({ measure, files: 1 }))));
+  const measureIds = args.measureIds ?? (await pickMeasures(measures.map((measure) => ({ measure, files: 1 })), service));
   if (!measureIds) return false;
 
-  const lspEdit = await client.sendRequest<Parameters<typeof client.protocol2CodeConverter.asWorkspaceEdit>[0]>('containerGuard/harden', { textDocument, measureIds });
+  const hardenParams: HardenParams = { textDocument, measureIds, ...(service !== undefined ? { service } : {}) };
+  const lspEdit = await client.sendRequest<Parameters<typeof client.protocol2CodeConverter.asWorkspaceEdit>[0]>(hardenRequest, hardenParams);
   const edit: vscode.WorkspaceEdit | undefined = await client.protocol2CodeConverter.asWorkspaceEdit(lspEdit);
   const edits = edit?.get(document.uri) ?? [];
   if (!edit || edits.length === 0) {
@@ -84,7 +93,8 @@ export async function hardenActiveFile(client: LanguageClient | undefined, previ
     const preview = previews.show(document.uri, applyToText(document, edits));
     const name = vscode.workspace.asRelativePath(document.uri);
     await vscode.commands.executeCommand('vscode.diff', document.uri, preview, `${name} ↔ hardened (preview)`, { preview: true });
-    const answer = await vscode.window.showInformationMessage(`Apply ${measureIds.length} hardening measure${measureIds.length === 1 ? '' : 's'} to ${name}?`, 'Apply', 'Cancel');
+    const target = service !== undefined ? `service "${service}" in ${name}` : name;
+    const answer = await vscode.window.showInformationMessage(`Apply ${measureIds.length} hardening measure${measureIds.length === 1 ? '' : 's'} to ${target}?`, 'Apply', 'Cancel');
     await closePreview(preview);
     if (answer !== 'Apply') return false;
   }
@@ -94,7 +104,7 @@ export async function hardenActiveFile(client: LanguageClient | undefined, previ
 }
 
 /** Asks which measures to apply; recommended ones come selected. Undefined when cancelled. */
-async function pickMeasures(choices: { measure: HardeningMeasure; files: number }[]): Promise<string[] | undefined> {
+async function pickMeasures(choices: { measure: HardeningMeasure; files: number }[], service?: string): Promise<string[] | undefined> {
   // Recommended measures first (they come selected), then by rule id.
   const ordered = [...choices].sort((a, b) => Number(b.measure.recommended) - Number(a.measure.recommended) || a.measure.id.localeCompare(b.measure.id));
   const picked = await vscode.window.showQuickPick(
@@ -105,7 +115,11 @@ async function pickMeasures(choices: { measure: HardeningMeasure; files: number 
       picked: measure.recommended,
       id: measure.id,
     })),
-    { canPickMany: true, title: 'Container Guard: choose hardening measures', placeHolder: 'Recommended measures are selected; Enter to preview' },
+    {
+      canPickMany: true,
+      title: service !== undefined ? `Container Guard: harden service "${service}"` : 'Container Guard: choose hardening measures',
+      placeHolder: service !== undefined ? 'Everything the service lacks is selected; Enter to preview' : 'Recommended measures are selected; Enter to preview',
+    },
   );
   return picked && picked.length > 0 ? picked.map((item) => item.id) : undefined;
 }
@@ -120,7 +134,7 @@ export async function hardenWorkspace(client: LanguageClient | undefined, args: 
   for (const file of await findWorkspaceFiles()) {
     const document = await openForAnalysis(file);
     if (!document) continue;
-    const measures = await client.sendRequest<HardeningMeasure[]>('containerGuard/listHardenings', { textDocument: { uri: document.uri.toString() } });
+    const measures = await client.sendRequest<HardeningMeasure[]>(listHardeningsRequest, { textDocument: { uri: document.uri.toString() } });
     if (measures.length > 0) candidates.push({ document, measures });
   }
   if (candidates.length === 0) {
@@ -143,7 +157,7 @@ export async function hardenWorkspace(client: LanguageClient | undefined, args: 
   for (const { document, measures } of candidates) {
     const chosen = measures.map((measure) => measure.id).filter((id) => measureIds.includes(id));
     if (chosen.length === 0) continue;
-    const lspEdit = await client.sendRequest<Parameters<typeof client.protocol2CodeConverter.asWorkspaceEdit>[0]>('containerGuard/harden', {
+    const lspEdit = await client.sendRequest<Parameters<typeof client.protocol2CodeConverter.asWorkspaceEdit>[0]>(hardenRequest, {
       textDocument: { uri: document.uri.toString() },
       measureIds: chosen,
     });

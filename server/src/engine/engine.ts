@@ -3,11 +3,12 @@
 import { parseCompose, type ComposeModel } from './compose/model';
 import { parseDockerfile, type DockerfileModel } from './dockerfile/model';
 import { defaultSettings, summarizes, type EngineSettings } from './settings';
-import { buildForeignIdIndex, isSuppressed, parseSuppressions } from './suppression';
+import { buildForeignIdIndex, isSuppressed, parseSuppressions, type Suppressions } from './suppression';
 import type { AnalysisResult, Diagnosed, FileKind, Finding, ModelBase, Rule, RuleContext, RuleMeta, Severity, SyntaxProblem } from './types';
 import { SourceText } from './text';
 import { dockerfileRules } from '../rules/dockerfile/index';
-import { composeRules } from '../rules/compose/index';
+import { composeRules, serviceSummary } from '../rules/compose/index';
+import { isOverrideFragment } from './compose/absence';
 
 export const docsBaseUrl = 'https://github.com/container-guard/container-guard/blob/main/docs/rules/';
 
@@ -15,7 +16,7 @@ export function docsUrl(ruleId: string): string {
   return `${docsBaseUrl}${ruleId}.md`;
 }
 
-export const allRules: RuleMeta[] = [...dockerfileRules, ...composeRules].map((rule) => rule.meta);
+export const allRules: RuleMeta[] = [...dockerfileRules, ...composeRules, serviceSummary].map((rule) => rule.meta);
 const rulesById = new Map<string, RuleMeta>(allRules.map((meta) => [meta.id, meta]));
 /** Other tools' rule ids (DL3002, CKV_DOCKER_8, …) → ours, for pragmas and `.hadolint.yaml`. */
 export const foreignIdIndex = buildForeignIdIndex(allRules);
@@ -88,6 +89,46 @@ function oversized(kind: FileKind, text: string, settings: EngineSettings): Anal
   };
 }
 
+const rank: Record<Severity, number> = { off: 0, hint: 1, info: 2, warning: 3, error: 4 };
+
+/**
+ * Absence findings of a partial override fragment are dropped in every mode (catalogue §6.1): the block
+ * only adds to a service defined elsewhere.
+ */
+function withoutFragmentAbsence(findings: Finding[], model: ComposeModel): Finding[] {
+  const fragments = new Set(model.services.filter(isOverrideFragment).map((service) => service.name));
+  if (fragments.size === 0) return findings;
+  return findings.filter((finding) => finding.absentIn === undefined || !fragments.has(finding.absentIn));
+}
+
+/**
+ * `summarize` on (catalogue §6.1): the absence findings of the measure rules become one CG-C100 per
+ * service. A member leaves the list when it is off or suppressed (above the service key, or file-wide);
+ * a member with an explicit severity in `rules:` publishes on its own. The summary is published when at
+ * least one member would publish at Info or above.
+ */
+function summarizeServices(findings: Finding[], model: ModelBase, settings: EngineSettings, suppressions: Suppressions): Finding[] {
+  const kept: Finding[] = [];
+  const byService = new Map<string, Finding[]>();
+  for (const finding of findings) {
+    const meta = rulesById.get(finding.ruleId);
+    // Rules that are off were not run; an explicit severity (`rules:`) publishes on its own.
+    if (finding.absentIn === undefined || !meta?.measure || settings.rules[meta.id]) {
+      kept.push(finding);
+      continue;
+    }
+    if (isSuppressed(finding, model, suppressions)) continue;
+    const members = byService.get(finding.absentIn) ?? [];
+    members.push(finding);
+    byService.set(finding.absentIn, members);
+  }
+  for (const [service, members] of byService) {
+    const publishes = members.some((member) => rank[effectiveSeverity(rulesById.get(member.ruleId)!, member, settings)] >= rank.info);
+    if (publishes) kept.push({ ...serviceSummary.summarize(service, members, ruleMeta), ruleId: serviceSummary.meta.id });
+  }
+  return kept;
+}
+
 /** Analyzes one file's text. Never throws: parse failures become problems. */
 export function analyze(text: string, options: AnalyzeOptions): Analysis {
   const settings = options.settings ?? defaultSettings;
@@ -102,12 +143,13 @@ export function analyze(text: string, options: AnalyzeOptions): Analysis {
     model = dockerfile;
   } else {
     const compose: ComposeModel = parseCompose(text);
-    findings = runRules(composeRules, compose, context, settings, problems);
+    findings = withoutFragmentAbsence(runRules(composeRules, compose, context, settings, problems), compose);
     model = compose;
   }
   problems.unshift(...model.problems);
 
   const suppressions = parseSuppressions(model, foreignIdIndex);
+  if (options.kind === 'compose' && context.summarize) findings = summarizeServices(findings, model, settings, suppressions);
   const diagnosed: Diagnosed[] = [];
   for (const finding of findings) {
     const meta = rulesById.get(finding.ruleId);

@@ -27,6 +27,19 @@ export interface RuleMeta {
   equivalents: string[];
   /** Whether at least one offline fix exists for some findings. */
   fixable: boolean;
+  /**
+   * Set on the missing-hardening rules of a Compose service (catalogue §6.1): what is missing, as the
+   * CG-C100 summary lists it. With `summarize` on, their absence findings become one CG-C100 per service.
+   */
+  measure?: ServiceMeasure;
+}
+
+/** One hardening measure of a Compose service, declared by the rule that reports its absence. */
+export interface ServiceMeasure {
+  /** What the summary says is missing: "no cap_drop ALL". Absent: folded into the summary, never listed. */
+  label?: string;
+  /** Position in the summary's list (the catalogue's order). */
+  order: number;
 }
 
 export interface Fix {
@@ -51,6 +64,15 @@ export interface RuleFinding {
   severity?: Severity;
   related?: RelatedInfo[];
   fixes: Fix[];
+  /**
+   * Set by absence findings of a measure rule (`meta.measure`): the name of the service that lacks the
+   * measure. Only absence is summarized; a weak value that is written is reported on its own.
+   */
+  absentIn?: string;
+  /** The Compose service a per-service summary (CG-C100) is about. */
+  service?: string;
+  /** A summary's members (CG-C100: the rule ids of the missing measures), carried in the diagnostic's `data`. */
+  members?: string[];
 }
 
 /** A finding with the id of the rule that reported it. */
@@ -75,6 +97,15 @@ export interface RuleContext {
 export interface Rule<Model> {
   meta: RuleMeta;
   check(model: Model, context: RuleContext): RuleFinding[];
+}
+
+/**
+ * A rule that is not run on the model: the engine hands it the findings of its members (one group per
+ * Compose service, for CG-C100) and publishes the one finding it builds instead of theirs.
+ */
+export interface SummaryRule {
+  meta: RuleMeta;
+  summarize(group: string, members: Finding[], metaOf: (ruleId: string) => RuleMeta | undefined): RuleFinding;
 }
 
 /** A finding after severity configuration and suppression have been applied. */

@@ -4,6 +4,7 @@ import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { diagnosticSource, readFindingData } from './diagnostics';
 import type { Fix } from '../engine/types';
+import { hardenServiceCommand } from '../protocol';
 
 export const fixAllKind = `${CodeActionKind.SourceFixAll}.container-guard`;
 /** Runs in the client: opens the rule's page (bundled docs, else its URL). */
@@ -26,7 +27,16 @@ function wants(params: CodeActionParams, kind: string): boolean {
   return only.some((requested) => kind === requested || kind.startsWith(`${requested}.`));
 }
 
-export function quickFixActions(params: CodeActionParams, document: TextDocument): CodeAction[] {
+/**
+ * "Harden service "web"…" on a per-service summary: opens the client's wizard on that service. Only for
+ * clients that declared the command; the others have the per-measure fixes, which carry their edits.
+ */
+function hardenServiceAction(uri: string, diagnostic: Diagnostic, service: string): CodeAction {
+  const title = `Harden service "${service}"…`;
+  return { title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], command: { title, command: hardenServiceCommand, arguments: [uri, service] } };
+}
+
+export function quickFixActions(params: CodeActionParams, document: TextDocument, clientCommands: ReadonlySet<string> = new Set()): CodeAction[] {
   if (!wants(params, CodeActionKind.QuickFix)) return [];
   const actions: CodeAction[] = [];
   const uri = document.uri;
@@ -36,6 +46,7 @@ export function quickFixActions(params: CodeActionParams, document: TextDocument
     const data = readFindingData(diagnostic.data, uri, document.version);
     if (!data) continue;
     for (const fix of data.fixes) actions.push(toAction(fix, uri, diagnostic));
+    if (typeof data.service === 'string' && clientCommands.has(hardenServiceCommand)) actions.push(hardenServiceAction(uri, diagnostic, data.service));
     ignoreActions.push(toAction(data.ignoreLine, uri, diagnostic), toAction(data.ignoreFile, uri, diagnostic));
     ignoreActions.push({
       title: `Show documentation for ${data.ruleId}`,

@@ -13,6 +13,9 @@ export interface FindingData {
   version: number;
   ruleId: string;
   fixes: Fix[];
+  /** A per-service summary (CG-C100): the service, and the rule ids of its missing measures. */
+  service?: string;
+  members?: string[];
   ignoreLine: Fix;
   ignoreFile: Fix;
 }
@@ -45,6 +48,8 @@ export function toDiagnostics(analysis: Analysis, uri: string, version: number, 
       version,
       ruleId: finding.ruleId,
       fixes: finding.fixes,
+      ...(finding.service !== undefined ? { service: finding.service } : {}),
+      ...(finding.members ? { members: finding.members } : {}),
       ignoreLine: ignoreLineFix(analysis.model, finding),
       ignoreFile: ignoreFileFix(analysis.model, finding.ruleId),
     };

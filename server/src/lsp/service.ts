@@ -27,7 +27,8 @@ import type { FileKind } from '../engine/types';
 import { fixAllAction, fixAllKind, quickFixActions } from './code-actions';
 import { toDiagnostics } from './diagnostics';
 import { allowRegistryLookups, registerDockerfileFeatures, semanticTokensLegend } from './dockerfile-features';
-import { hardenEdit, listHardenings, type HardenParams, type ListHardeningsParams } from './hardening';
+import { hardenEdit, listHardenings, type HardeningInput } from './hardening';
+import { hardenRequest, listHardeningsRequest, type HardenParams, type InitializationOptions, type ListHardeningsParams } from '../protocol';
 
 export const fixAllCommand = 'containerGuard.applyFixAll';
 
@@ -71,6 +72,8 @@ export class ContainerGuardServer {
   private readonly pending = new Set<string>();
   private pullConfiguration = false;
   private pushedSettings: EngineSettings = normalizeSettings(null);
+  /** Client-side commands the client declared (`initializationOptions.clientCommands`). */
+  private clientCommands = new Set<string>();
 
   constructor(private readonly connection: Connection) {}
 
@@ -114,16 +117,18 @@ export class ContainerGuardServer {
       if (edit) await connection.workspace.applyEdit({ label: 'Fix all safe Container Guard problems', edit }).catch(() => undefined);
       return null;
     });
-    connection.onRequest('containerGuard/listHardenings', async (params: ListHardeningsParams) => {
-      const entry = await this.currentOrAnalyze(params?.textDocument?.uri);
-      return entry ? listHardenings(entry.analysis) : [];
-    });
-    connection.onRequest('containerGuard/harden', async (params: HardenParams) => {
+    connection.onRequest(listHardeningsRequest, async (params: ListHardeningsParams) => {
       const uri = params?.textDocument?.uri;
       const entry = await this.currentOrAnalyze(uri);
-      const document = uri ? documents.get(uri) : undefined;
+      const document = typeof uri === 'string' ? documents.get(uri) : undefined;
+      return entry && document ? listHardenings(this.hardeningInput(document, entry), params.service) : [];
+    });
+    connection.onRequest(hardenRequest, async (params: HardenParams) => {
+      const uri = params?.textDocument?.uri;
+      const entry = await this.currentOrAnalyze(uri);
+      const document = typeof uri === 'string' ? documents.get(uri) : undefined;
       if (!entry || !document) return { changes: {} };
-      return hardenEdit(document, entry, params);
+      return hardenEdit(document, this.hardeningInput(document, entry), params);
     });
 
     registerDockerfileFeatures(connection, documents, (document) => this.kindOf(document) === 'dockerfile');
@@ -135,8 +140,9 @@ export class ContainerGuardServer {
     this.pullConfiguration = !!params.capabilities.workspace?.configuration;
     const roots = params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []);
     this.workspaceRoots = roots.map(fsPath).filter((root): root is string => root !== undefined);
-    const options = params.initializationOptions as { registryLookup?: unknown } | undefined;
+    const options = params.initializationOptions as InitializationOptions | undefined;
     allowRegistryLookups(options?.registryLookup === true);
+    this.clientCommands = new Set(Array.isArray(options?.clientCommands) ? options.clientCommands.filter((command) => typeof command === 'string') : []);
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -273,6 +279,10 @@ export class ContainerGuardServer {
     return this.current(uri);
   }
 
+  private hardeningInput(document: TextDocument, entry: Analyzed): HardeningInput {
+    return { text: document.getText(), kind: entry.analysis.kind, settings: entry.settings, buildTarget: entry.buildTarget };
+  }
+
   private fixAllWorkspaceEdit(uri: string): WorkspaceEdit | undefined {
     const entry = this.current(uri);
     const document = this.documents.get(uri);
@@ -288,7 +298,7 @@ export class ContainerGuardServer {
     const document = this.documents.get(params?.textDocument?.uri);
     if (!document || !this.kindOf(document)) return [];
     try {
-      const actions = quickFixActions(params, document);
+      const actions = quickFixActions(params, document, this.clientCommands);
       const fixAllRequested = params.context.only?.some((kind) => fixAllKind.startsWith(kind)) ?? false;
       const fixAll = fixAllRequested ? this.fixAllWorkspaceEdit(document.uri) : undefined;
       const edits = fixAll?.changes?.[document.uri] ?? [];

@@ -79,3 +79,16 @@ export function insertAtPathInService(model: ComposeModel, service: ComposeServi
   if (view.node.items.length === 0 && !view.node.flow) return undefined;
   return insertPairs(model.source, model.style, view.node, pairs, { atStart: true });
 }
+
+/**
+ * A partial override fragment: a service that names neither `image` nor `build` nor `extends` and
+ * receives nothing through a merge key or an alias. Such a block (`web: { environment: … }` in
+ * `compose.override.yaml`) only adds to a service defined elsewhere, so nothing can be said to be
+ * *missing* from it (catalogue §6.1): it gets no absence finding, whatever `summarize` says.
+ */
+export function isOverrideFragment(service: ComposeService): boolean {
+  const view = service.view;
+  if (!view) return false;
+  if (view.has('image') || view.has('build') || view.has('extends')) return false;
+  return service.ownMap !== undefined && view.entries.every((entry) => entry.via.length === 0);
+}

@@ -20,6 +20,7 @@ export const rule: Rule<ComposeModel> = {
     severity: 'warning',
     equivalents: ['KICS ce76b7d0-9e77-464d-b86f-c5c48e03e22d', 'CIS 5.4'],
     fixable: true,
+    measure: { label: 'no cap_drop ALL', order: 1 },
   },
   check(model) {
     const findings: RuleFinding[] = [];
@@ -33,6 +34,7 @@ export const rule: Rule<ComposeModel> = {
         findings.push({
           message: `Service "${service.name}" keeps Docker's default capabilities: add "cap_drop: [ALL]" and add back only the capabilities it needs with "cap_add".`,
           range: service.keyRange,
+        absentIn: service.name,
           fixes: edit ? [{ title: 'Add "cap_drop: [ALL]"', edits: [edit], isPreferred: false }] : [],
         });
         continue;

@@ -43,6 +43,7 @@ export const rule: Rule<ComposeModel> = {
       'CIS 5.26',
     ],
     fixable: true,
+    measure: { label: 'no no-new-privileges', order: 2 },
   },
   check(model) {
     const findings: RuleFinding[] = [];
@@ -55,6 +56,7 @@ export const rule: Rule<ComposeModel> = {
         findings.push({
           message: `Service "${service.name}" does not set "no-new-privileges": processes can gain privileges through setuid binaries. Add "security_opt: [${OPTION}]".`,
           range: service.keyRange,
+        absentIn: service.name,
           fixes: addSecurityOptFixes(model, service),
         });
         continue;

@@ -22,6 +22,7 @@ export const rule: Rule<ComposeModel> = {
     severity: 'warning',
     equivalents: ['Semgrep yaml.docker-compose.security.writable-filesystem-service', 'CIS 5.13'],
     fixable: true,
+    measure: { label: 'writable root filesystem', order: 3 },
   },
   check(model) {
     const findings: RuleFinding[] = [];
@@ -41,6 +42,7 @@ export const rule: Rule<ComposeModel> = {
         findings.push({
           message: `Service "${service.name}" has a writable root filesystem: add "read_only: true" and mount writable paths (e.g. /tmp) as tmpfs or volumes.`,
           range: service.keyRange,
+        absentIn: service.name,
           fixes: edit ? [{ title: withTmp ? 'Add "read_only: true" with a tmpfs for /tmp' : 'Add "read_only: true"', edits: [edit], isPreferred: false }] : [],
         });
         continue;

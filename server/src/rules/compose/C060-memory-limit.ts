@@ -14,6 +14,7 @@ export const rule: Rule<ComposeModel> = {
     severity: 'warning',
     equivalents: ['KICS bb9ac4f7-e13b-423d-a010-c74a1bfbe492', 'CIS 5.11'],
     fixable: true,
+    measure: { label: 'no memory limit', order: 4 },
   },
   check(model) {
     const findings: RuleFinding[] = [];
@@ -23,6 +24,7 @@ export const rule: Rule<ComposeModel> = {
       findings.push({
         message: `Service "${service.name}" has no memory limit: it can exhaust the host's memory. Set "deploy.resources.limits.memory" (or "mem_limit").`,
         range: service.keyRange,
+        absentIn: service.name,
         fixes: fix ? [{ title: fix.title, edits: [fix.edit], isPreferred: false }] : [],
       });
     }

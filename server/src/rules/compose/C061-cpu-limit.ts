@@ -14,6 +14,7 @@ export const rule: Rule<ComposeModel> = {
     severity: 'info',
     equivalents: ['KICS 6b610c50-99fb-4ef0-a5f3-e312fd945bc3', 'CIS 5.12'],
     fixable: true,
+    measure: { label: 'no CPU limit', order: 5 },
   },
   check(model) {
     const findings: RuleFinding[] = [];
@@ -23,6 +24,7 @@ export const rule: Rule<ComposeModel> = {
       findings.push({
         message: `Service "${service.name}" has no CPU limit: it can starve other containers. Set "deploy.resources.limits.cpus" (or "cpus").`,
         range: service.keyRange,
+        absentIn: service.name,
         fixes: fix ? [{ title: fix.title, edits: [fix.edit], isPreferred: false }] : [],
       });
     }

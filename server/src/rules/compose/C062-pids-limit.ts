@@ -23,6 +23,7 @@ export const rule: Rule<ComposeModel> = {
     severity: 'warning',
     equivalents: ['KICS 221e0658-cb2a-44e3-b08a-db96a341d6fa', 'CIS 5.29'],
     fixable: true,
+    measure: { label: 'no PID limit', order: 6 },
   },
   check(model) {
     const findings: RuleFinding[] = [];
@@ -35,6 +36,7 @@ export const rule: Rule<ComposeModel> = {
         findings.push({
           message: `Service "${service.name}" has no PID limit: a fork bomb inside it can exhaust the host's process table. Add "pids_limit: ${PIDS_LIMIT}".`,
           range: service.keyRange,
+        absentIn: service.name,
           fixes: edit ? [{ title: `Add "pids_limit: ${PIDS_LIMIT}"`, edits: [edit], isPreferred: false }] : [],
         });
         continue;

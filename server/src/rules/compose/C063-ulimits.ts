@@ -30,6 +30,7 @@ export const rule: Rule<ComposeModel> = {
     severity: 'hint',
     equivalents: ['CIS 5.19'],
     fixable: true,
+    measure: { label: 'no ulimits', order: 7 },
   },
   check(model) {
     const findings: RuleFinding[] = [];
@@ -43,6 +44,7 @@ export const rule: Rule<ComposeModel> = {
         findings.push({
           message: `Service "${service.name}" sets no "ulimits": it inherits the daemon's open-file and process limits. Set "nofile" and "nproc".`,
           range: service.keyRange,
+        absentIn: service.name,
           fixes: edit ? [{ title: 'Add "ulimits" for nproc and nofile', edits: [edit], isPreferred: false }] : [],
         });
         continue;

@@ -14,6 +14,8 @@ interface Data {
   edit: TextEdit | undefined;
   title: string;
   preferred: boolean;
+  /** The restart-forever-without-limits branch: a missing measure (limits), folded into CG-C100. */
+  absent?: boolean;
 }
 
 export const rule: Rule<ComposeModel> = {
@@ -26,6 +28,8 @@ export const rule: Rule<ComposeModel> = {
     severity: 'info',
     equivalents: ['KICS 2fc99041-ddad-49d5-853f-e35e70a48391', 'CIS 5.15'],
     fixable: true,
+    // Only the restart-without-limits branch is a member of CG-C100, never listed: the missing limits say it.
+    measure: { order: 10 },
   },
   check(model) {
     const hits: Hit<Data>[] = [];
@@ -41,12 +45,13 @@ export const rule: Rule<ComposeModel> = {
     }
     const findings: RuleFinding[] = [];
     for (const group of groupByWritten(hits)) {
-      const { message, edit, title, preferred } = group.data;
+      const { message, edit, title, preferred, absent } = group.data;
       const n = group.hits.length;
       findings.push({
         message: message(serviceNames(group)),
         range: model.rangeOf(group.node),
         related: receiversInfo(group),
+        absentIn: absent ? group.hits[0].service.name : undefined,
         fixes: edit ? [{ title: isShared(group) ? `${title} in the anchor (affects ${n} service${n === 1 ? '' : 's'})` : title, edits: [edit], isPreferred: preferred }] : [],
       });
     }
@@ -99,6 +104,7 @@ function checkRestart(model: ComposeModel, service: ComposeService, entry: MapEn
         title: `Change to "restart: on-failure:${RETRIES}"`,
         // The service would no longer come back after a clean exit or a daemon restart.
         preferred: false,
+        absent: true,
       },
     };
   }

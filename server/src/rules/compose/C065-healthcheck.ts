@@ -21,6 +21,7 @@ export const rule: Rule<ComposeModel> = {
     severity: 'info',
     equivalents: ['KICS 698ed579-b239-4f8f-a388-baa4bcb13ef8', 'CIS 5.27'],
     fixable: true,
+    measure: { label: 'no health check', order: 8 },
   },
   check(model) {
     const findings: RuleFinding[] = [];
@@ -67,6 +68,7 @@ function missing(model: ComposeModel, service: ComposeService): RuleFinding {
   return {
     message: `Service "${service.name}" has no health check and its image is not known to define one: Docker cannot tell a hung service from a healthy one. Add a "healthcheck" with a probe.`,
     range: service.keyRange,
+    absentIn: service.name,
     // A template with a placeholder probe the user must edit: never applied unattended.
     fixes: edit ? [{ title: 'Add a "healthcheck" template (edit its probe)', edits: [edit], isPreferred: false }] : [],
   };

@@ -25,6 +25,7 @@ export const rule: Rule<ComposeModel> = {
     severity: 'info',
     equivalents: [],
     fixable: true,
+    measure: { label: 'no log rotation', order: 9 },
   },
   check(model) {
     const findings: RuleFinding[] = [];
@@ -56,6 +57,7 @@ export const rule: Rule<ComposeModel> = {
       findings.push({
         message: `Service "${service.name}" logs with the json-file driver${driver && !driver.isNull ? '' : " (Docker's default)"} and no "max-size": its log file grows without limit, so a chatty or hostile process can fill the host disk. Set logging.options.max-size (and max-file).`,
         range: service.keyRange,
+        absentIn: service.name,
         fixes: edit ? [{ title: `Add log rotation (${maxSize ? `max-size: ${MAX_SIZE}` : what})`, edits: [edit], isPreferred: false }] : [],
       });
     }

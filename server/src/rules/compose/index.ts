@@ -46,3 +46,6 @@ import { rule as C109 } from './C109-tmpfs-exec';
 import { rule as C111 } from './C111-sensitive-port';
 
 export const composeRules: Rule<ComposeModel>[] = [C001, C010, C020, C021, C022, C023, C024, C025, C026, C030, C040, C041, C042, C043, C044, C045, C050, C051, C052, C053, C060, C061, C062, C063, C064, C065, C070, C071, C072, C073, C074, C075, C076, C101, C102, C103, C104, C105, C106, C107, C108, C109, C111];
+
+/** The summary of a service's missing hardening (catalogue §6.1), built by the engine from the measure rules' findings. */
+export { rule as serviceSummary } from './C100-service-not-hardened';
