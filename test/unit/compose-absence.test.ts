@@ -14,14 +14,14 @@ import { rule as C062 } from '../../server/src/rules/compose/C062-pids-limit';
 import { rule as C063 } from '../../server/src/rules/compose/C063-ulimits';
 import { rule as C064 } from '../../server/src/rules/compose/C064-restart-policy';
 import { rule as C065, PLACEHOLDER_TEST } from '../../server/src/rules/compose/C065-healthcheck';
-import { checkCompose as check, composeIds as ids, fixComposeGone as fix, lines, range as r } from './kit';
+import { checkCompose as check, composeIds as ids, fixComposeGone as fix, lines, range as r, unsummarized } from './kit';
 
 describe('metadata', () => {
   it('carries the catalogue severities and anchors', () => {
     assert.deepEqual(
       [C022, C050, C060, C061, C062, C063, C064, C065].map((rule) => [rule.meta.id, rule.meta.kind, rule.meta.severity, rule.meta.fixable, rule.meta.equivalents]),
       [
-        ['CG-C022', 'compose', 'hint', true, ['KICS 610e266e-6c12-4bca-9925-1ed0cd29742b']],
+        ['CG-C022', 'compose', 'off', true, ['KICS 610e266e-6c12-4bca-9925-1ed0cd29742b']],
         ['CG-C050', 'compose', 'warning', true, ['Semgrep yaml.docker-compose.security.writable-filesystem-service', 'CIS 5.13']],
         ['CG-C060', 'compose', 'warning', true, ['KICS bb9ac4f7-e13b-423d-a010-c74a1bfbe492', 'CIS 5.11']],
         ['CG-C061', 'compose', 'info', true, ['KICS 6b610c50-99fb-4ef0-a5f3-e312fd945bc3', 'CIS 5.12']],
@@ -111,7 +111,7 @@ describe('CG-C060 / CG-C061 memory and CPU limits', () => {
     assert.equal(out, lines('services:', '  web:', '    image: x', '    deploy:', '      resources:', '        limits:', '          memory: 512M', '          cpus: "1.0"'));
     assert.deepEqual(check(C061, out), []);
     assert.equal(memory.fixes[0].isPreferred, false, 'a guessed limit can kill a service: never in fix-all');
-    const both = analyze(text, { kind: 'compose' }).findings.filter((f) => f.ruleId === 'CG-C060' || f.ruleId === 'CG-C061');
+    const both = analyze(text, { kind: 'compose', settings: unsummarized }).findings.filter((f) => f.ruleId === 'CG-C060' || f.ruleId === 'CG-C061');
     const fixed = applyEdits(text, combineFixes(both, false));
     assert.equal(fixed.match(/deploy:/g)!.length, 1);
   });
@@ -201,10 +201,10 @@ describe('CG-C022 security_opt missing', () => {
     const text = lines('services:', '  web:', '    image: x');
     const [finding] = check(C022, text);
     assert.deepEqual(finding.range, r(1, 2, 1, 5));
-    assert.equal(finding.fixes[0].isPreferred, true);
+    assert.equal(finding.fixes[0].isPreferred, false);
     const out = fix(C022, text, finding);
     assert.equal(out, lines('services:', '  web:', '    image: x', '    security_opt:', '      - no-new-privileges:true'));
-    const analysis = analyze(text, { kind: 'compose' });
+    const analysis = analyze(text, { kind: 'compose', settings: unsummarized });
     const c023 = analysis.findings.find((f) => f.ruleId === 'CG-C023')!;
     assert.deepEqual(c023.fixes[0].edits, finding.fixes[0].edits);
   });
@@ -228,10 +228,14 @@ describe('CG-C022 security_opt missing', () => {
     assert.deepEqual(check(C022, lines('x: &s', '  security_opt: [label:disable]', 'services:', '  web:', '    <<: *s')), []);
   });
 
-  it('is suppressed by the KICS pragma', () => {
+  it('is off by default (CG-C023 says the same with a fix); switched on, the KICS pragma suppresses it', () => {
+    const bare = lines('services:', '  web:', '    image: x');
+    assert.ok(!ids(bare).includes('CG-C022'));
+    const on = { rules: { 'CG-C022': 'hint' as const } };
+    assert.ok(ids(bare, on).includes('CG-C022'));
     const text = lines('services:', '  # kics-scan disable=610e266e-6c12-4bca-9925-1ed0cd29742b', '  web:', '    image: x');
-    assert.ok(!ids(text).includes('CG-C022'));
-    assert.ok(ids(text).includes('CG-C023'));
+    assert.ok(!ids(text, on).includes('CG-C022'));
+    assert.ok(ids(text, on).includes('CG-C023'));
   });
 });
 
@@ -272,7 +276,7 @@ describe('CG-C064 restart policy', () => {
     assert.deepEqual(findings.map((f) => f.range), [r(2, 13, 2, 25), r(4, 13, 4, 25)]);
     assert.match(findings[0].message, /^"restart: on-failure:3" restarts service "a" up to 3 times/);
     assert.match(findings[1].message, /without a retry limit/);
-    assert.equal(findings[0].fixes[0].isPreferred, true);
+    assert.equal(findings[0].fixes[0].isPreferred, false, 'fewer restarts change how the service recovers: not in fix-all');
     assert.equal(fix(C064, text, findings[0]), text.replace('on-failure:3', '"on-failure:5"'));
     assert.equal(fix(C064, text, findings[1]), text.replace("'on-failure'", "'on-failure:5'"));
   });
@@ -379,11 +383,11 @@ describe('anchors, aliases and line endings', () => {
 describe('absence fixes applied together (the wizard with every measure chosen)', () => {
   const absence = ['CG-C020', 'CG-C022', 'CG-C023', 'CG-C044', 'CG-C050', 'CG-C060', 'CG-C061', 'CG-C062', 'CG-C063', 'CG-C064', 'CG-C065'];
   /** Every absence finding's first fix in one pass, as `containerGuard/harden` combines them. */
-  const absenceEdits = (text: string) => combineFixes(analyze(text, { kind: 'compose' }).findings.filter((f) => absence.includes(f.ruleId)), false);
+  const absenceEdits = (text: string) => combineFixes(analyze(text, { kind: 'compose', settings: unsummarized }).findings.filter((f) => absence.includes(f.ruleId)), false);
 
   function hardenAll(text: string): string {
     const out = applyEdits(text, absenceEdits(text));
-    const after = analyze(out, { kind: 'compose' });
+    const after = analyze(out, { kind: 'compose', settings: unsummarized });
     assert.deepEqual(after.problems.filter((p) => p.severity === 'error'), [], out);
     return out;
   }
@@ -393,7 +397,7 @@ describe('absence fixes applied together (the wizard with every measure chosen)'
       for (const final of [eol, '']) {
         const text = ['services:', '  web:', '    image: x', '    restart: always'].join(eol) + final;
         const out = hardenAll(text);
-        const left = analyze(out, { kind: 'compose' }).findings.filter((f) => absence.includes(f.ruleId));
+        const left = analyze(out, { kind: 'compose', settings: unsummarized }).findings.filter((f) => absence.includes(f.ruleId));
         assert.deepEqual(left.map((f) => f.ruleId), [], out);
         assert.equal(out, EXPECTED_BARE.join(eol) + final);
         assert.deepEqual(absenceEdits(out), [], 'a second pass changes nothing');
@@ -401,10 +405,11 @@ describe('absence fixes applied together (the wizard with every measure chosen)'
     }
   });
 
-  it('fix-all (preferred fixes only) adds cap_drop and no-new-privileges but no guessed limits', () => {
-    const text = lines('services:', '  web:', '    image: x');
-    const out = applyEdits(text, fixAllEdits(analyze(text, { kind: 'compose' })));
-    assert.equal(out, lines('services:', '  web:', '    image: x', '    cap_drop:', '      - ALL', '    security_opt:', '      - no-new-privileges:true'));
+  it('fix-all changes nothing: every hardening measure can break a working service (catalogue §6.4)', () => {
+    const text = lines('services:', '  web:', '    image: x', '    restart: on-failure');
+    for (const summarize of [true, false]) {
+      assert.deepEqual(fixAllEdits(analyze(text, { kind: 'compose', settings: { ...unsummarized, summarize } })), [], `summarize: ${summarize}`);
+    }
   });
 
   it('stays valid whatever the order when a nested mapping or list is the last key', () => {
@@ -422,12 +427,12 @@ describe('absence fixes applied together (the wizard with every measure chosen)'
       '  flow: {image: y, cap_drop: [NET_RAW]}',
     );
     const out = hardenAll(text);
-    assert.deepEqual(analyze(out, { kind: 'compose' }).findings.filter((f) => absence.includes(f.ruleId)).map((f) => f.ruleId), []);
+    assert.deepEqual(analyze(out, { kind: 'compose', settings: unsummarized }).findings.filter((f) => absence.includes(f.ruleId)).map((f) => f.ruleId), []);
     // Reversing the edit order gives valid YAML too: no two edits compete for one position in a
     // way that depends on their order.
     const reversed = applyEdits(text, [...absenceEdits(text)].reverse());
     assert.deepEqual(parseCompose(reversed).problems.filter((p) => p.severity === 'error'), [], reversed);
-    assert.deepEqual(analyze(reversed, { kind: 'compose' }).findings.filter((f) => absence.includes(f.ruleId)).map((f) => f.ruleId), []);
+    assert.deepEqual(analyze(reversed, { kind: 'compose', settings: unsummarized }).findings.filter((f) => absence.includes(f.ruleId)).map((f) => f.ruleId), []);
   });
 });
 

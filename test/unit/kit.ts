@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { parseCompose, type ComposeModel } from '../../server/src/engine/compose/model';
 import { parseDockerfile, type DockerfileModel } from '../../server/src/engine/dockerfile/model';
 import { analyze, runRule } from '../../server/src/engine/engine';
+import { defaultSettings, type EngineSettings } from '../../server/src/engine/settings';
 import { applyEdits } from '../../server/src/engine/text';
 import type { Finding, Rule, RuleContext } from '../../server/src/engine/types';
 
@@ -92,5 +93,9 @@ export function fixComposeGone(rule: Rule<ComposeModel>, text: string, finding: 
   return out;
 }
 
-/** Rule ids reported by the whole engine on a Compose file, default settings (suppressions applied). */
-export const composeIds = (text: string) => analyze(text, { kind: 'compose' }).findings.map((f) => f.ruleId);
+/** Default settings with every rule publishing on its own (`summarize` off): the rule tests' view. */
+export const unsummarized: EngineSettings = { ...defaultSettings, summarize: false };
+
+/** Rule ids reported by the whole engine on a Compose file, every rule on its own (suppressions applied). */
+export const composeIds = (text: string, settings: Partial<EngineSettings> = {}) =>
+  analyze(text, { kind: 'compose', settings: { ...unsummarized, ...settings } }).findings.map((f) => f.ruleId);

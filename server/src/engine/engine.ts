@@ -46,9 +46,17 @@ export function effectiveSeverity(meta: RuleMeta, finding: Finding, settings: En
   return meta.severity;
 }
 
-/** Runs one rule and stamps its id on what it reports (rules never write their own id). */
+/** In document order; a stable sort keeps a rule's own order for findings at one position. */
+function byPosition(a: { range: Finding['range'] }, b: { range: Finding['range'] }): number {
+  return a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character;
+}
+
+/** Runs one rule, stamps its id on what it reports and sorts it (rules do neither themselves). */
 export function runRule<M extends ModelBase>(rule: Rule<M>, model: M, context: RuleContext): Finding[] {
-  return rule.check(model, context).map((finding) => ({ ...finding, ruleId: rule.meta.id }));
+  return rule
+    .check(model, context)
+    .map((finding) => ({ ...finding, ruleId: rule.meta.id }))
+    .sort(byPosition);
 }
 
 function runRules<M extends ModelBase>(rules: Rule<M>[], model: M, context: RuleContext, settings: EngineSettings, problems: SyntaxProblem[]): Finding[] {
@@ -158,6 +166,6 @@ export function analyze(text: string, options: AnalyzeOptions): Analysis {
     if (severity === 'off' || isSuppressed(finding, model, suppressions)) continue;
     diagnosed.push({ ...finding, severity, docsUrl: docsUrl(meta.id) });
   }
-  diagnosed.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  diagnosed.sort(byPosition);
   return { kind: options.kind, model, findings: diagnosed, problems };
 }
