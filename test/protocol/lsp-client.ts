@@ -56,12 +56,13 @@ export class LspTestClient {
     this.connection.listen();
   }
 
-  static async start(settings: unknown = null): Promise<LspTestClient> {
+  static async start(settings: unknown = null, initializationOptions?: unknown): Promise<LspTestClient> {
     const client = new LspTestClient();
     client.settings = settings;
     await client.connection.sendRequest('initialize', {
       processId: process.pid,
       rootUri: null,
+      initializationOptions,
       capabilities: {
         workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true }, applyEdit: true },
         textDocument: {
