@@ -8,7 +8,7 @@ import { hardenActiveFile, hardenWorkspace, PreviewProvider, previewScheme, type
 import { findWorkspaceFiles, openForAnalysis } from './workspace-files';
 import { hardenServiceCommand, type InitializationOptions } from '../../server/src/protocol';
 
-const composePattern = '**/{compose,docker-compose}{,.*}.{yml,yaml}';
+const composePattern = '**/{compose,docker-compose}{,.*,-*}.{yml,yaml}';
 // Real files and unsaved editors only: not diff previews, git versions or other virtual documents.
 const documentSelector = ['file', 'untitled'].flatMap((scheme) => [
   { scheme, language: 'dockerfile' },
@@ -39,7 +39,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Contai
     synchronize: {
       configurationSection: 'containerGuard',
       // Config files, and Compose files (their build.target decides which Dockerfile stage ships).
-      fileEvents: vscode.workspace.createFileSystemWatcher('**/{.container-guard,.hadolint,compose,compose.*,docker-compose,docker-compose.*}.{yaml,yml}'),
+      fileEvents: vscode.workspace.createFileSystemWatcher('**/{.container-guard,.hadolint,compose,compose.*,compose-*,docker-compose,docker-compose.*,docker-compose-*}.{yaml,yml}'),
     },
     initializationOptions: { registryLookup: registryLookupAllowed(), clientCommands: [hardenServiceCommand] } satisfies InitializationOptions,
   };

@@ -4,13 +4,15 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { findWorkspaceFiles, openForAnalysis } from './workspace-files';
+import { kindOfDocument } from '../../server/src/engine/file-kind';
 import { hardenRequest, listHardeningsRequest, type HardenParams, type HardeningMeasure, type ListHardeningsParams } from '../../server/src/protocol';
 
 /** Optional arguments of `containerGuard.harden`. */
 export interface HardenArguments {
   /** Measures to apply without asking. */
   measureIds?: string[];
-  /** Show the diff and ask before applying (default true). */
+  /** Show the diff and ask before applying (default true). `false` without `measureIds` asks nothing at
+   *  all: the measures the picker would preselect (the recommended ones) are applied. */
   preview?: boolean;
   /** Harden only this Compose service (its measures come preselected). */
   service?: string;
@@ -39,7 +41,7 @@ export class PreviewProvider implements vscode.TextDocumentContentProvider {
 }
 
 function isAnalyzed(document: vscode.TextDocument): boolean {
-  return ['dockerfile', 'dockercompose'].includes(document.languageId) || /(^|[\\/])(docker-)?compose(\.[^\\/]+)?\.ya?ml$/i.test(document.uri.path);
+  return kindOfDocument(document.uri.toString(), document.languageId) !== undefined;
 }
 
 /** Applies a text edit list to a string (for the preview only; the real edit goes through VS Code). */
@@ -77,7 +79,7 @@ export async function hardenActiveFile(client: LanguageClient | undefined, previ
     return false;
   }
 
-  const measureIds = args.measureIds ?? (await pickMeasures(measures.map((measure) => ({ measure, files: 1 })), service));
+  const measureIds = args.measureIds ?? (args.preview === false ? preselected(measures) : await pickMeasures(measures.map((measure) => ({ measure, files: 1 })), service));
   if (!measureIds) return false;
 
   const hardenParams: HardenParams = { textDocument, measureIds, ...(service !== undefined ? { service } : {}) };
@@ -101,6 +103,12 @@ export async function hardenActiveFile(client: LanguageClient | undefined, previ
   const applied = await vscode.workspace.applyEdit(edit);
   if (applied) await vscode.window.showTextDocument(document);
   return applied;
+}
+
+/** What the picker preselects (the recommended measures), for callers that asked for no UI. Undefined when none. */
+function preselected(measures: HardeningMeasure[]): string[] | undefined {
+  const ids = measures.filter((measure) => measure.recommended).map((measure) => measure.id);
+  return ids.length > 0 ? ids : undefined;
 }
 
 /** Asks which measures to apply; recommended ones come selected. Undefined when cancelled. */
@@ -149,7 +157,7 @@ export async function hardenWorkspace(client: LanguageClient | undefined, args: 
       else union.set(measure.id, { measure, files: 1 });
     }
   }
-  const measureIds = args.measureIds ?? (await pickMeasures([...union.values()]));
+  const measureIds = args.measureIds ?? (args.preview === false ? preselected([...union.values()].map(({ measure }) => measure)) : await pickMeasures([...union.values()]));
   if (!measureIds) return false;
 
   const edit = new vscode.WorkspaceEdit();

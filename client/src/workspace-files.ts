@@ -1,12 +1,14 @@
 // The workspace's Dockerfiles and Compose files (DESIGN.md "Files recognised"), opened for the server.
 import * as vscode from 'vscode';
+import { kindFromFileName } from '../../server/src/engine/file-kind';
 
-const glob = '**/{Dockerfile,Containerfile,*.dockerfile,*.containerfile,Dockerfile.*,Containerfile.*,compose.yaml,compose.yml,docker-compose.yaml,docker-compose.yml,compose.*.yaml,compose.*.yml,docker-compose.*.yaml,docker-compose.*.yml}';
-const composeName = /(?:^|[\\/])(?:docker-)?compose(?:\.[^\\/]+)?\.ya?ml$/i;
+// A superset for VS Code's file search; `kindFromFileName` (the server's own rule) decides.
+const glob = '**/{Dockerfile,Containerfile,*.dockerfile,*.containerfile,Dockerfile.*,Containerfile.*,compose*.yaml,compose*.yml,docker-compose*.yaml,docker-compose*.yml}';
 export const maxWorkspaceFiles = 500;
 
-export function findWorkspaceFiles(): Thenable<vscode.Uri[]> {
-  return vscode.workspace.findFiles(glob, '**/node_modules/**', maxWorkspaceFiles);
+export async function findWorkspaceFiles(): Promise<vscode.Uri[]> {
+  const found = await vscode.workspace.findFiles(glob, '**/node_modules/**', maxWorkspaceFiles);
+  return found.filter((file) => kindFromFileName(file.path) !== undefined);
 }
 
 /**
@@ -17,7 +19,7 @@ export function findWorkspaceFiles(): Thenable<vscode.Uri[]> {
 export async function openForAnalysis(file: vscode.Uri): Promise<vscode.TextDocument | undefined> {
   try {
     const document = await vscode.workspace.openTextDocument(file);
-    if (document.languageId === 'yaml' && composeName.test(file.path)) return await vscode.languages.setTextDocumentLanguage(document, 'dockercompose');
+    if (document.languageId === 'yaml' && kindFromFileName(file.path) === 'compose') return await vscode.languages.setTextDocumentLanguage(document, 'dockercompose');
     return document;
   } catch {
     return undefined;

@@ -30,10 +30,10 @@ describe('file kinds', () => {
     for (const name of ['Dockerfile', 'Containerfile', 'api.dockerfile', 'x.containerfile', 'Dockerfile.dev', 'Containerfile.prod', 'C:\\src\\app\\Dockerfile', 'file:///w/Dockerfile']) {
       assert.equal(kindFromFileName(name), 'dockerfile', name);
     }
-    for (const name of ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml', 'compose.override.yaml', 'docker-compose.prod.yml', 'file:///w/docker-compose.dev.yaml']) {
+    for (const name of ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml', 'compose.override.yaml', 'docker-compose.prod.yml', 'file:///w/docker-compose.dev.yaml', 'docker-compose-v3.yml', 'compose-dev.yaml', 'C:\\w\\docker-compose-mariadb-redis.yml']) {
       assert.equal(kindFromFileName(name), 'compose', name);
     }
-    for (const name of ['config.yaml', 'values.yml', 'Dockerfilex', 'my-compose.yaml', 'compose.json']) assert.equal(kindFromFileName(name), undefined, name);
+    for (const name of ['config.yaml', 'values.yml', 'Dockerfilex', 'my-compose.yaml', 'compose.json', 'composer.yaml', 'docker-composer.yml']) assert.equal(kindFromFileName(name), undefined, name);
   });
 
   test('language ids: yaml only when the name is a Compose name', () => {

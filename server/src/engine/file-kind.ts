@@ -2,7 +2,8 @@
 import type { FileKind } from './types';
 
 const dockerfileName = /^(?:(?:docker|container)file(?:\..+)?|.+\.(?:docker|container)file)$/i;
-const composeName = /^(?:docker-)?compose(?:\.[^/\\]+)?\.ya?ml$/i;
+// `compose.yaml`, `docker-compose.override.yml`, and the `docker-compose-<x>.yml` / `compose-<x>.yaml` of real projects.
+const composeName = /^(?:docker-)?compose(?:[.-][^/\\]+)?\.ya?ml$/i;
 
 /** The base name of a path or URI, accepting both `/` and Windows `\` separators. */
 export function baseName(pathOrUri: string): string {
