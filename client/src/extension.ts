@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { LanguageClient, RevealOutputChannelOn, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { hardenActiveFile, hardenWorkspace, PreviewProvider, previewScheme, type HardenArguments } from './wizard';
 import { findWorkspaceFiles, openForAnalysis } from './workspace-files';
-import { hardenServiceCommand, type InitializationOptions } from '../../server/src/protocol';
+import { hardenServiceCommand, showRuleDocumentationClientCommand, type InitializationOptions } from '../../server/src/protocol';
 
 const composePattern = '**/{compose,docker-compose}{,.*,-*}.{yml,yaml}';
 // Real files and unsaved editors only: not diff previews, git versions or other virtual documents.
@@ -41,7 +41,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Contai
       // Config files, and Compose files (their build.target decides which Dockerfile stage ships).
       fileEvents: vscode.workspace.createFileSystemWatcher('**/{.container-guard,.hadolint,compose,compose.*,compose-*,docker-compose,docker-compose.*,docker-compose-*}.{yaml,yml}'),
     },
-    initializationOptions: { registryLookup: registryLookupAllowed(), clientCommands: [hardenServiceCommand] } satisfies InitializationOptions,
+    initializationOptions: { registryLookup: registryLookupAllowed(), clientCommands: [hardenServiceCommand, showRuleDocumentationClientCommand] } satisfies InitializationOptions,
   };
   client = new LanguageClient('containerGuard', 'Container Guard', serverOptions, clientOptions);
 
@@ -70,7 +70,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Contai
     ),
     vscode.commands.registerCommand('containerGuard.hardenWorkspace', (args?: HardenArguments) => hardenWorkspace(client, args)),
     vscode.commands.registerCommand('containerGuard.showOutput', () => outputChannel.show(true)),
-    vscode.commands.registerCommand('containerGuard.showRuleDocumentation', (ruleId: unknown, href: unknown) =>
+    vscode.commands.registerCommand(showRuleDocumentationClientCommand, (ruleId: unknown, href: unknown) =>
       showRuleDocumentation(context, ruleId, href),
     ),
     { dispose: () => void client?.stop() },

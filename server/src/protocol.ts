@@ -12,6 +12,18 @@ export const hardenRequest = 'containerGuard/harden';
  */
 export const hardenServiceCommand = 'containerGuard.hardenService';
 
+/**
+ * Server command (listed in `executeCommandProvider`): asks the client to open a rule's documentation
+ * page with `window/showDocument`. Arguments `[ruleId: string, href: string]`.
+ */
+export const showDocumentationCommand = 'containerGuard.showDocumentation';
+
+/** The VS Code client's own command for the same: it opens the page bundled with the extension, offline. */
+export const showRuleDocumentationClientCommand = 'containerGuard.showRuleDocumentation';
+
+/** Server command: applies every preferred fix of a document through `workspace/applyEdit`. Arguments `[uri]`. */
+export const applyFixAllCommand = 'containerGuard.applyFixAll';
+
 /** What a client may send in `initialize`'s `initializationOptions`. */
 export interface InitializationOptions {
   /** Allow registry lookups (the VS Code client sends it only in trusted workspaces). */

@@ -16,7 +16,7 @@ import {
 } from 'vscode-languageserver-protocol/node';
 
 export const repoRoot = path.resolve(__dirname, '..', '..', '..');
-const serverPath = path.join(repoRoot, 'dist', 'server.js');
+const serverPath = process.env.CG_SERVER ?? path.join(repoRoot, 'dist', 'server.js');
 
 export interface Published extends PublishDiagnosticsParams {
   receivedAt: number;
@@ -28,6 +28,10 @@ export class LspTestClient {
   /** Every publish, in arrival order. */
   readonly published: Published[] = [];
   readonly appliedEdits: WorkspaceEdit[] = [];
+  /** `client/registerCapability` registrations the server asked for. */
+  readonly registrations: { method: string; registerOptions?: unknown }[] = [];
+  /** `window/showDocument` requests the server sent. */
+  readonly shownDocuments: { uri: string; external?: boolean }[] = [];
   /** What `workspace/configuration` answers for section `containerGuard`. */
   settings: unknown = null;
   stderr = '';
@@ -46,7 +50,16 @@ export class LspTestClient {
     this.connection.onRequest('workspace/configuration', (params: { items: { section?: string }[] }) =>
       params.items.map((item) => (item.section === 'containerGuard' ? this.settings : null)),
     );
-    this.connection.onRequest('client/registerCapability', () => null);
+    this.connection.onRequest('client/registerCapability', (params: { registrations: { method: string; registerOptions?: unknown }[] }) => {
+      this.registrations.push(...params.registrations);
+      this.notify();
+      return null;
+    });
+    this.connection.onRequest('window/showDocument', (params: { uri: string; external?: boolean }) => {
+      this.shownDocuments.push(params);
+      this.notify();
+      return { success: true };
+    });
     this.connection.onRequest('workspace/applyEdit', (params: { edit: WorkspaceEdit }) => {
       this.appliedEdits.push(params.edit);
       this.notify();
@@ -56,21 +69,26 @@ export class LspTestClient {
     this.connection.listen();
   }
 
+  /** A client like VS Code's: pulls settings, allows dynamic registration. */
   static async start(settings: unknown = null, initializationOptions?: unknown): Promise<LspTestClient> {
-    const client = new LspTestClient();
-    client.settings = settings;
-    await client.connection.sendRequest('initialize', {
-      processId: process.pid,
-      rootUri: null,
-      initializationOptions,
-      capabilities: {
+    return LspTestClient.startWith(
+      {
         workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true }, applyEdit: true },
         textDocument: {
           publishDiagnostics: { relatedInformation: true, versionSupport: true, codeDescriptionSupport: true, dataSupport: true },
           codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source.fixAll'] } }, dataSupport: true },
         },
       },
-    });
+      settings,
+      initializationOptions,
+    );
+  }
+
+  /** A client with exactly these capabilities (e.g. a plain one without workspace/configuration). */
+  static async startWith(capabilities: unknown, settings: unknown = null, initializationOptions?: unknown): Promise<LspTestClient> {
+    const client = new LspTestClient();
+    client.settings = settings;
+    await client.connection.sendRequest('initialize', { processId: process.pid, rootUri: null, initializationOptions, capabilities });
     await client.connection.sendNotification('initialized', {});
     return client;
   }

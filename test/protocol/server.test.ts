@@ -33,9 +33,9 @@ describe('language server over stdio', () => {
     try {
       const result = (await probe.connection.sendRequest('initialize', { processId: null, rootUri: null, capabilities: {} })) as InitializeResult;
       const caps = result.capabilities;
-      assert.deepEqual(caps.textDocumentSync, { openClose: true, change: 2 });
+      assert.deepEqual(caps.textDocumentSync, { openClose: true, change: 2, save: { includeText: false } });
       assert.deepEqual(caps.codeActionProvider, { codeActionKinds: ['quickfix', 'source.fixAll.container-guard'], resolveProvider: false });
-      assert.deepEqual(caps.executeCommandProvider, { commands: ['containerGuard.applyFixAll'] });
+      assert.deepEqual(caps.executeCommandProvider, { commands: ['containerGuard.applyFixAll', 'containerGuard.showDocumentation'] });
       assert.equal(caps.hoverProvider, true);
       assert.equal(caps.documentFormattingProvider, true);
       assert.ok(caps.semanticTokensProvider && 'legend' in caps.semanticTokensProvider);
@@ -72,7 +72,9 @@ describe('language server over stdio', () => {
       ['Replace ADD with COPY', 'Ignore CG-D060 for this line', 'Ignore CG-D060 in this file', 'Show documentation for CG-D060'],
     );
     assert.equal(actions[0].isPreferred, true);
-    assert.equal(actions[3].command?.command, 'containerGuard.showRuleDocumentation');
+    // A plain LSP client gets the server's documentation command (window/showDocument).
+    assert.equal(actions[3].command?.command, 'containerGuard.showDocumentation');
+    assert.deepEqual(actions[3].command?.arguments, ['CG-D060', 'https://github.com/container-guard/container-guard/blob/main/docs/rules/CG-D060.md']);
     const after = await client.applyEdit(uri, actions[0].edit);
     assert.match(client.text(uri), /^COPY server\.js package\.json \.\/$/m);
     assert.ok(!codes(after).includes('CG-D060'));
@@ -97,14 +99,23 @@ describe('language server over stdio', () => {
     await client.close(uri);
   });
 
-  test('stale or foreign data and unknown documents get empty answers, never errors', async () => {
+  test('a diagnostic from an older version gets the actions of its finding now; gone, stale or foreign data gets none', async () => {
     const uri = 'file:///work/stale/Dockerfile';
     const diagnostics = await client.open(uri, `FROM ${ALPINE}\nADD a /a\nUSER 1000\n`);
     const add = finding(diagnostics, 'CG-D060');
-    await client.change(uri, [{ range: { start: { line: 2, character: 0 }, end: { line: 2, character: 0 } }, text: '# edit\n' }]);
-    assert.deepEqual(await client.codeActions(uri, add.range, [add]), [], 'data of version 1 is stale at version 2');
-    const foreign = { ...add, data: { containerGuard: 1, uri, version: 2, ruleId: 'CG-D060', fixes: 'nope' } };
+    // A line typed above the finding: the old diagnostic (version 1, line 1) still gets its fix, for line 2.
+    await client.change(uri, [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: '# edit\n' }], false);
+    const stale = await client.codeActions(uri, add.range, [add]);
+    assert.deepEqual(stale.map((a) => a.title), ['Replace ADD with COPY', 'Ignore CG-D060 for this line', 'Ignore CG-D060 in this file', 'Show documentation for CG-D060']);
+    assert.deepEqual(stale[0].edit?.changes?.[uri], [{ range: { start: { line: 2, character: 0 }, end: { line: 2, character: 3 } }, newText: 'COPY' }]);
+    assert.deepEqual(stale[1].edit?.changes?.[uri], [{ range: { start: { line: 2, character: 0 }, end: { line: 2, character: 0 } }, newText: '# container-guard ignore=CG-D060\n' }]);
+    // Once the finding is gone, the old diagnostic gets nothing.
+    await client.change(uri, [{ range: { start: { line: 2, character: 0 }, end: { line: 2, character: 3 } }, text: 'COPY' }]);
+    assert.deepEqual(await client.codeActions(uri, add.range, [add]), [], 'the finding no longer exists');
+    const foreign = { ...add, data: { containerGuard: 1, uri: 'file:///elsewhere/Dockerfile', version: 2, ruleId: 'CG-D060', key: 'x' } };
     assert.deepEqual(await client.codeActions(uri, add.range, [foreign]), []);
+    const malformed = { ...add, data: { containerGuard: 1, uri, version: 2, ruleId: 'CG-D060' } };
+    assert.deepEqual(await client.codeActions(uri, add.range, [malformed]), []);
     assert.deepEqual(await client.codeActions('file:///never/opened/Dockerfile', add.range, [add]), []);
     const hover = await client.connection.sendRequest('textDocument/hover', { textDocument: { uri: 'file:///never/Dockerfile' }, position: { line: 99, character: 99 } });
     assert.equal(hover, null);
@@ -368,6 +379,96 @@ describe('CG-C100: one summary per Compose service', () => {
       assert.match(vscodeLike.text(uri), /\n  db:\n    image: postgres:16\n$/);
     } finally {
       await vscodeLike.stop();
+    }
+  });
+});
+
+describe('plain LSP clients (Neovim, Helix, Emacs …)', () => {
+  const twoAdds = `FROM ${ALPINE}\nADD a /a\nADD b /b\nUSER 1000\n`;
+
+  test('a client without dynamic registration gets none; settings pushed in didChangeConfiguration apply', async () => {
+    const plain = await LspTestClient.startWith({ textDocument: { publishDiagnostics: { dataSupport: true } } });
+    try {
+      const uri = 'file:///work/plain/Dockerfile';
+      assert.equal(finding(await plain.open(uri, twoAdds), 'CG-D060').severity, 2);
+      const from = plain.published.length;
+      await plain.connection.sendNotification('workspace/didChangeConfiguration', { settings: { containerGuard: { rules: { 'CG-D060': 'error' } } } });
+      assert.ok((await plain.diagnostics(uri, 1, from)).filter((d) => d.code === 'CG-D060').every((d) => d.severity === 1));
+      await plain.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 0 } });
+      assert.deepEqual(plain.registrations, []);
+    } finally {
+      await plain.stop();
+    }
+  });
+
+  test('a client that allows it gets watchers for config and Compose files, and the configuration registration', async () => {
+    const dynamic = await LspTestClient.startWith({
+      workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true }, didChangeWatchedFiles: { dynamicRegistration: true } },
+    });
+    try {
+      await dynamic.until(() => dynamic.registrations.length >= 2, 'two registrations');
+      const methods = dynamic.registrations.map((r) => r.method).sort();
+      assert.deepEqual(methods, ['workspace/didChangeConfiguration', 'workspace/didChangeWatchedFiles']);
+      const watchers = (dynamic.registrations.find((r) => r.method === 'workspace/didChangeWatchedFiles')?.registerOptions as { watchers: { globPattern: string }[] }).watchers;
+      assert.deepEqual(watchers.map((w) => w.globPattern), ['**/{.container-guard,.hadolint}.{yaml,yml}', '**/{compose,docker-compose}{,.*,-*}.{yaml,yml}']);
+    } finally {
+      await dynamic.stop();
+    }
+  });
+
+  test('code actions are grouped per rule, accept `only` as a string, and documentation opens through window/showDocument', async () => {
+    const plain = await LspTestClient.startWith({ workspace: { applyEdit: true } });
+    try {
+      const uri = 'file:///work/plain-actions/Dockerfile';
+      const adds = (await plain.open(uri, twoAdds)).filter((d) => d.code === 'CG-D060');
+      assert.equal(adds.length, 2);
+      const actions = (await plain.connection.sendRequest('textDocument/codeAction', {
+        textDocument: { uri },
+        range: { start: { line: 1, character: 0 }, end: { line: 2, character: 3 } },
+        context: { diagnostics: adds, only: 'quickfix' },
+      })) as CodeAction[];
+      assert.deepEqual(actions.map((a) => a.title), [
+        'Replace ADD with COPY',
+        'Replace ADD with COPY',
+        'Ignore CG-D060 for this line',
+        'Ignore CG-D060 for this line',
+        'Ignore CG-D060 in this file',
+        'Show documentation for CG-D060',
+      ]);
+      const docs = actions[5];
+      assert.equal(docs.command?.command, 'containerGuard.showDocumentation');
+      await plain.connection.sendRequest('workspace/executeCommand', { command: docs.command!.command, arguments: docs.command!.arguments });
+      const shown = await plain.until(() => plain.shownDocuments[0], 'window/showDocument');
+      assert.deepEqual(shown, { uri: 'https://github.com/container-guard/container-guard/blob/main/docs/rules/CG-D060.md', external: true });
+    } finally {
+      await plain.stop();
+    }
+  });
+
+  test('VS Code, which declares its own documentation command, keeps its offline page', async () => {
+    const vscodeLike = await LspTestClient.start(null, { clientCommands: ['containerGuard.showRuleDocumentation', 'containerGuard.hardenService'] });
+    try {
+      const uri = 'file:///work/vscode-docs/Dockerfile';
+      const add = finding(await vscodeLike.open(uri, twoAdds), 'CG-D060');
+      const docs = (await vscodeLike.codeActions(uri, add.range, [add])).find((a) => a.title === 'Show documentation for CG-D060');
+      assert.equal(docs?.command?.command, 'containerGuard.showRuleDocumentation');
+    } finally {
+      await vscodeLike.stop();
+    }
+  });
+
+  test('diagnostics are capped most severe first: an Error near the end is kept, Infos are dropped', async () => {
+    const capped = await LspTestClient.start(null);
+    try {
+      const uri = 'file:///work/cap/compose.yaml';
+      const services = Array.from({ length: 600 }, (_, i) => `  s${i}:\n    image: nginx:1.27\n`).join('');
+      const diagnostics = await capped.open(uri, `services:\n${services}  last:\n    image: x\n    privileged: true\n`, 'dockercompose');
+      const ours = diagnostics.filter((d) => d.source === 'container-guard');
+      assert.equal(ours.filter((d) => d.code).length, 500);
+      assert.ok(ours.some((d) => d.code === 'CG-C070' && d.severity === 1), 'the Error at the end is kept');
+      assert.match(String(ours[ours.length - 1].message), /more Container Guard findings in this file were left out \(limit 500 per file\)/);
+    } finally {
+      await capped.stop();
     }
   });
 });

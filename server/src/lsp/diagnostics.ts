@@ -1,8 +1,9 @@
-// Analysis → LSP diagnostics. Each finding's `data` carries its fixes, so code actions stay generic.
+// Analysis → LSP diagnostics. A diagnostic's `data` says which finding it stands for (rule and
+// identity); code actions look that finding up in the current analysis, so they stay generic and
+// work for a diagnostic from an older version as long as its finding still exists.
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
 import type { Analysis } from '../engine/engine';
-import { ignoreFileFix, ignoreLineFix } from '../engine/suppression';
-import type { Fix, Severity } from '../engine/types';
+import type { Finding, Severity } from '../engine/types';
 
 export const diagnosticSource = 'container-guard';
 
@@ -12,12 +13,19 @@ export interface FindingData {
   uri: string;
   version: number;
   ruleId: string;
-  fixes: Fix[];
+  /** The finding's identity across versions (see `findingKey`). */
+  key: string;
   /** A per-service summary (CG-C100): the service, and the rule ids of its missing measures. */
   service?: string;
   members?: string[];
-  ignoreLine: Fix;
-  ignoreFile: Fix;
+}
+
+/**
+ * A finding's identity across versions: a per-service summary is its service (its message changes as
+ * measures are added); any other finding its message (its range moves as lines are typed above it).
+ */
+export function findingKey(finding: Finding): string {
+  return finding.service !== undefined ? `service:${finding.service}` : `message:${finding.message}`;
 }
 
 export function toLspSeverity(severity: Exclude<Severity, 'off'>): DiagnosticSeverity {
@@ -40,18 +48,16 @@ export function toDiagnostics(analysis: Analysis, uri: string, version: number, 
     source: problem.source,
     message: problem.message,
   }));
-  const shown = analysis.findings.slice(0, maxFindings);
+  const shown = keepMostSevere(analysis.findings, maxFindings);
   for (const finding of shown) {
     const data: FindingData = {
       containerGuard: 1,
       uri,
       version,
       ruleId: finding.ruleId,
-      fixes: finding.fixes,
+      key: findingKey(finding),
       ...(finding.service !== undefined ? { service: finding.service } : {}),
       ...(finding.members ? { members: finding.members } : {}),
-      ignoreLine: ignoreLineFix(analysis.model, finding),
-      ignoreFile: ignoreFileFix(analysis.model, finding.ruleId),
     };
     diagnostics.push({
       range: finding.range,
@@ -79,26 +85,25 @@ export function toDiagnostics(analysis: Analysis, uri: string, version: number, 
   return diagnostics;
 }
 
-/** Reads back `data` from a diagnostic a client sent; anything stale or foreign gives undefined. */
-export function readFindingData(data: unknown, uri: string, version: number): FindingData | undefined {
+const severityRank: Record<Exclude<Severity, 'off'>, number> = { error: 0, warning: 1, info: 2, hint: 3 };
+
+/**
+ * At most `max` findings, the most severe first (an Error is never dropped for an Info: DESIGN
+ * "Robustness rules"); the ones kept stay in document order.
+ */
+export function keepMostSevere<T extends { severity: Exclude<Severity, 'off'> }>(findings: T[], max: number): T[] {
+  if (findings.length <= max) return findings;
+  const order = findings.map((finding, index) => ({ finding, index }));
+  order.sort((a, b) => severityRank[a.finding.severity] - severityRank[b.finding.severity] || a.index - b.index);
+  const kept = new Set(order.slice(0, Math.max(0, max)).map((entry) => entry.index));
+  return findings.filter((_, index) => kept.has(index));
+}
+
+/** Reads back `data` from a diagnostic a client sent; anything foreign or malformed gives undefined. */
+export function readFindingData(data: unknown, uri: string): FindingData | undefined {
   if (!data || typeof data !== 'object') return undefined;
   const candidate = data as Partial<FindingData>;
-  if (candidate.containerGuard !== 1 || candidate.uri !== uri || candidate.version !== version) return undefined;
-  if (typeof candidate.ruleId !== 'string' || !Array.isArray(candidate.fixes)) return undefined;
-  if (!isFix(candidate.ignoreLine) || !isFix(candidate.ignoreFile) || !candidate.fixes.every(isFix)) return undefined;
+  if (candidate.containerGuard !== 1 || candidate.uri !== uri) return undefined;
+  if (typeof candidate.ruleId !== 'string' || typeof candidate.key !== 'string') return undefined;
   return candidate as FindingData;
-}
-
-function isFix(value: unknown): value is Fix {
-  if (!value || typeof value !== 'object') return false;
-  const fix = value as Partial<Fix>;
-  return typeof fix.title === 'string' && Array.isArray(fix.edits) && fix.edits.every(isTextEdit);
-}
-
-function isTextEdit(value: unknown): boolean {
-  if (!value || typeof value !== 'object') return false;
-  const edit = value as { range?: { start?: { line?: unknown; character?: unknown }; end?: { line?: unknown; character?: unknown } }; newText?: unknown };
-  const isPosition = (p?: { line?: unknown; character?: unknown }) =>
-    !!p && Number.isInteger(p.line) && Number.isInteger(p.character) && (p.line as number) >= 0 && (p.character as number) >= 0;
-  return typeof edit.newText === 'string' && isPosition(edit.range?.start) && isPosition(edit.range?.end);
 }

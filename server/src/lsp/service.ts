@@ -4,6 +4,8 @@ import {
   CodeActionKind,
   DiagnosticSeverity,
   DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  ShowDocumentRequest,
   TextDocumentSyncKind,
   TextDocuments,
   type CodeAction,
@@ -24,13 +26,16 @@ import { baseName, kindFromFileName, kindOfDocument } from '../engine/file-kind'
 import { fixAllEdits, fixUntilStable, minimalEdit } from '../engine/fix-all';
 import { normalizeSettings, type EngineSettings } from '../engine/settings';
 import type { FileKind } from '../engine/types';
-import { fixAllAction, fixAllKind, quickFixActions } from './code-actions';
+import { fixAllAction, fixAllKind, quickFixActions, requestedKinds } from './code-actions';
 import { toDiagnostics } from './diagnostics';
 import { allowRegistryLookups, registerDockerfileFeatures, semanticTokensLegend } from './dockerfile-features';
 import { hardenEdit, listHardenings, type HardeningInput } from './hardening';
-import { hardenRequest, listHardeningsRequest, type HardenParams, type InitializationOptions, type ListHardeningsParams } from '../protocol';
+import { applyFixAllCommand, hardenRequest, listHardeningsRequest, showDocumentationCommand, type HardenParams, type InitializationOptions, type ListHardeningsParams } from '../protocol';
 
-export const fixAllCommand = 'containerGuard.applyFixAll';
+export const fixAllCommand = applyFixAllCommand;
+
+/** Files whose change on disk re-analyzes open documents: project configuration and Compose files. */
+const watchedGlobs = ['**/{.container-guard,.hadolint}.{yaml,yml}', '**/{compose,docker-compose}{,.*,-*}.{yaml,yml}'];
 
 /** What applies to one document: settings with its project config, and whether it is ignored. */
 interface DocumentContext {
@@ -71,6 +76,9 @@ export class ContainerGuardServer {
   private workspaceRoots: string[] = [];
   private readonly pending = new Set<string>();
   private pullConfiguration = false;
+  /** What the client lets us register dynamically (`initialize` capabilities). */
+  private dynamicConfiguration = false;
+  private dynamicWatchers = false;
   private pushedSettings: EngineSettings = normalizeSettings(null);
   /** Client-side commands the client declared (`initializationOptions.clientCommands`). */
   private clientCommands = new Set<string>();
@@ -81,8 +89,14 @@ export class ContainerGuardServer {
     const { connection, documents } = this;
     connection.onInitialize((params) => this.initialize(params));
     connection.onInitialized(() => {
-      if (this.pullConfiguration) {
+      // Only where the client allows dynamic registration; others push settings and changes themselves.
+      if (this.pullConfiguration && this.dynamicConfiguration) {
         void connection.client.register(DidChangeConfigurationNotification.type, { section: 'containerGuard' }).catch(() => undefined);
+      }
+      if (this.dynamicWatchers) {
+        void connection.client
+          .register(DidChangeWatchedFilesNotification.type, { watchers: watchedGlobs.map((globPattern) => ({ globPattern })) })
+          .catch(() => undefined);
       }
     });
     connection.onDidChangeConfiguration((change) => {
@@ -111,6 +125,13 @@ export class ContainerGuardServer {
 
     connection.onCodeAction((params) => this.codeActions(params));
     connection.onExecuteCommand(async (params) => {
+      if (params.command === showDocumentationCommand) {
+        const href = params.arguments?.[1];
+        if (typeof href === 'string' && /^https:\/\//.test(href)) {
+          await connection.sendRequest(ShowDocumentRequest.type, { uri: href, external: true }).catch(() => undefined);
+        }
+        return null;
+      }
       if (params.command !== fixAllCommand) return null;
       const uri = typeof params.arguments?.[0] === 'string' ? params.arguments[0] : undefined;
       const edit = uri ? this.fixAllWorkspaceEdit(uri) : undefined;
@@ -138,6 +159,8 @@ export class ContainerGuardServer {
 
   private initialize(params: InitializeParams): InitializeResult {
     this.pullConfiguration = !!params.capabilities.workspace?.configuration;
+    this.dynamicConfiguration = !!params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration;
+    this.dynamicWatchers = !!params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
     const roots = params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []);
     this.workspaceRoots = roots.map(fsPath).filter((root): root is string => root !== undefined);
     const options = params.initializationOptions as InitializationOptions | undefined;
@@ -145,9 +168,9 @@ export class ContainerGuardServer {
     this.clientCommands = new Set(Array.isArray(options?.clientCommands) ? options.clientCommands.filter((command) => typeof command === 'string') : []);
     return {
       capabilities: {
-        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, fixAllKind], resolveProvider: false },
-        executeCommandProvider: { commands: [fixAllCommand] },
+        executeCommandProvider: { commands: [fixAllCommand, showDocumentationCommand] },
         completionProvider: { triggerCharacters: ['=', ' ', '$', '-', ':'], resolveProvider: true },
         hoverProvider: true,
         signatureHelpProvider: { triggerCharacters: ['-', '[', ',', ' ', '='] },
@@ -294,12 +317,16 @@ export class ContainerGuardServer {
     return edit ? { changes: { [uri]: [edit] } } : undefined;
   }
 
-  private codeActions(params: Parameters<Parameters<Connection['onCodeAction']>[0]>[0]): CodeAction[] {
-    const document = this.documents.get(params?.textDocument?.uri);
+  private async codeActions(params: Parameters<Parameters<Connection['onCodeAction']>[0]>[0]): Promise<CodeAction[]> {
+    const uri = params?.textDocument?.uri;
+    const document = typeof uri === 'string' ? this.documents.get(uri) : undefined;
     if (!document || !this.kindOf(document)) return [];
     try {
-      const actions = quickFixActions(params, document, this.clientCommands);
-      const fixAllRequested = params.context.only?.some((kind) => fixAllKind.startsWith(kind)) ?? false;
+      // Computed from the current text: a diagnostic of an older version gets the actions of its finding now.
+      const entry = await this.currentOrAnalyze(document.uri);
+      if (!entry) return [];
+      const actions = quickFixActions(params, document.uri, entry.analysis, { commands: this.clientCommands });
+      const fixAllRequested = requestedKinds(params).some((kind) => fixAllKind.startsWith(kind));
       const fixAll = fixAllRequested ? this.fixAllWorkspaceEdit(document.uri) : undefined;
       const edits = fixAll?.changes?.[document.uri] ?? [];
       return [...actions, ...fixAllAction(params, document.uri, edits)];
