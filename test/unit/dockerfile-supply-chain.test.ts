@@ -11,7 +11,8 @@ import type { Rule, RuleContext } from '../../server/src/engine/types';
 import { dockerfileRules } from '../../server/src/rules/dockerfile/index';
 import { rule as D003 } from '../../server/src/rules/dockerfile/D003-digest-not-pinned';
 import { rule as D004, isTrustedRegistry, registryOfReference } from '../../server/src/rules/dockerfile/D004-untrusted-registry';
-import { rule as D005, isValidReference } from '../../server/src/rules/dockerfile/D005-unresolved-arg-in-from';
+import { rule as D005 } from '../../server/src/rules/dockerfile/D005-unresolved-arg-in-from';
+import { isValidReference } from '../../server/src/engine/dockerfile/image-ref';
 import { rule as D006 } from '../../server/src/rules/dockerfile/D006-add-url-without-checksum';
 import { rule as D007 } from '../../server/src/rules/dockerfile/D007-curl-insecure';
 import { rule as D008 } from '../../server/src/rules/dockerfile/D008-wget-no-check-certificate';
@@ -61,7 +62,7 @@ describe('supply-chain rule metadata', () => {
     assert.deepEqual(registered, [...registered].sort());
     const severity = Object.fromEntries(dockerfileRules.map((r) => [r.meta.id, r.meta.severity]));
     assert.deepEqual(ids.map((id) => severity[id]), [
-      'info', 'error', 'warning', 'warning', 'error', 'error', 'error', 'error', 'error', 'error', 'error',
+      'hint', 'error', 'warning', 'warning', 'error', 'error', 'error', 'error', 'error', 'error', 'error',
       'info', 'info', 'info', 'info', 'info', 'info', 'info', 'info', 'warning', 'info', 'off', 'info',
     ]);
     assert.equal(D003.meta.strictSeverity, 'warning');
@@ -533,7 +534,8 @@ describe('CG-D061..D068 unpinned packages', () => {
   });
 
   it('D065 flags pip install without ==, but not files, paths, URLs or --require-hashes', () => {
-    const text = lines('FROM python:3.12', 'RUN pip install --no-cache-dir -r req.txt -c c.txt flask==3.0 requests "django>=4" . ./lib x.whl git+https://x/y.git && pip install --require-hashes x');
+    // A constraints file (-c) would pin the whole command, and a VCS URL needs its @ref (package-pinning.test.ts).
+    const text = lines('FROM python:3.12', 'RUN pip install --no-cache-dir -r req.txt -f ./whl flask==3.0 requests "django>=4" . ./lib x.whl git+https://x/y.git@v1 && pip install --require-hashes x');
     const findings = check(D065, text);
     assert.deepEqual(findings.map((f) => f.range), [range(1, 62, 1, 70), range(1, 71, 1, 82)]);
     assert.match(findings[1].message, /'django>=4'.*'django==<version>'/);
@@ -648,9 +650,9 @@ describe('CG-D071 distribution upgrade', () => {
 
 describe('CG-D072 pipe without pipefail', () => {
   it('flags the pipe operator; Warning when a download is piped', () => {
-    const text = lines('FROM debian:12', 'RUN apt-get install -y curl && curl -fsSL https://x | sh', 'RUN echo a | grep a');
+    const text = lines('FROM debian:12', 'RUN apt-get install -y curl && curl -fsSL https://x | tar -xz', 'RUN ldd a | grep a');
     const findings = check(D072, text);
-    assert.deepEqual(findings.map((f) => [f.range, f.severity]), [[range(1, 52, 1, 53), 'warning'], [range(2, 11, 2, 12), undefined]]);
+    assert.deepEqual(findings.map((f) => [f.range, f.severity]), [[range(1, 52, 1, 53), 'warning'], [range(2, 10, 2, 11), undefined]]);
     assert.match(findings[0].message, /pipes the output of 'curl' into another command under '\/bin\/sh -c' without pipefail/);
   });
 
@@ -674,22 +676,22 @@ describe('CG-D072 pipe without pipefail', () => {
   });
 
   it('inserts a bash SHELL on Debian bases and an ash SHELL (or set -o pipefail) on Alpine', () => {
-    const debian = 'FROM debian:12\n# download\nRUN curl -fsSL https://x | sh\n';
+    const debian = 'FROM debian:12\n# download\nRUN curl -fsSL https://x | tar -xz\n';
     const findings = check(D072, debian);
     assert.deepEqual(findings[0].fixes.map((f) => f.title), ['Insert SHELL ["/bin/bash", "-o", "pipefail", "-c"] before this RUN']);
-    assert.equal(applyFix(D072, debian, findings[0]), 'FROM debian:12\nSHELL ["/bin/bash", "-o", "pipefail", "-c"]\n# download\nRUN curl -fsSL https://x | sh\n');
-    const alpine = 'FROM alpine:3.20\nRUN wget -qO- https://x | sh\n';
+    assert.equal(applyFix(D072, debian, findings[0]), 'FROM debian:12\nSHELL ["/bin/bash", "-o", "pipefail", "-c"]\n# download\nRUN curl -fsSL https://x | tar -xz\n');
+    const alpine = 'FROM alpine:3.20\nRUN wget -qO- https://x | tar -xz\n';
     const alpineFindings = check(D072, alpine);
-    assert.equal(applyFix(D072, alpine, alpineFindings[0], 0), 'FROM alpine:3.20\nSHELL ["/bin/ash", "-eo", "pipefail", "-c"]\nRUN wget -qO- https://x | sh\n');
-    assert.equal(applyFix(D072, alpine, alpineFindings[0], 1), 'FROM alpine:3.20\nRUN set -o pipefail && wget -qO- https://x | sh\n');
+    assert.equal(applyFix(D072, alpine, alpineFindings[0], 0), 'FROM alpine:3.20\nSHELL ["/bin/ash", "-eo", "pipefail", "-c"]\nRUN wget -qO- https://x | tar -xz\n');
+    assert.equal(applyFix(D072, alpine, alpineFindings[0], 1), 'FROM alpine:3.20\nRUN set -o pipefail && wget -qO- https://x | tar -xz\n');
     assert.ok(alpineFindings[0].fixes.every((f) => !f.isPreferred));
     assert.deepEqual(check(D072, 'FROM unknown/image:1\nRUN a | b\n')[0].fixes, []);
   });
 
   it('is suppressed by # hadolint ignore=DL4006 and by the KICS query id', () => {
-    const text = 'FROM debian:12\nRUN curl x | sh\n';
+    const text = 'FROM debian:12\nRUN curl x | tar x\n';
     assert.ok(reported(text, 'CG-D072'));
-    assert.ok(!reported('FROM debian:12\n# hadolint ignore=DL4006\nRUN curl x | sh\n', 'CG-D072'));
+    assert.ok(!reported('FROM debian:12\n# hadolint ignore=DL4006\nRUN curl x | tar x\n', 'CG-D072'));
     assert.ok(!reported(`# kics-scan disable=efbf148a-67e9-42d2-ac47-02fa1c0d0b22\n${text}`, 'CG-D072'));
   });
 });

@@ -1,7 +1,8 @@
 // CG-D013: package signature or integrity checks turned off: apk --allow-untrusted, apt-get
 // --allow-unauthenticated / --force-yes, yum/dnf --nogpgcheck or --setopt=gpgcheck=0, a
 // `gpgcheck=0` line written into a yum/dnf repository or configuration file, zypper
-// --no-gpg-checks, rpm --nosignature and friends. zypper --gpg-auto-import-keys is a Warning.
+// --no-gpg-checks, rpm --nosignature and friends. zypper --gpg-auto-import-keys is a Warning;
+// `--allow-untrusted` / `--allow-unauthenticated` that installs only local files is Info.
 import type { Range, TextEdit } from 'vscode-languageserver-types';
 import type { DockerfileModel, Instruction } from '../../engine/dockerfile/model';
 import { commandsOf, type ShellCommand } from '../../engine/dockerfile/shell';
@@ -9,6 +10,7 @@ import type { RuleFinding, Fix, Rule } from '../../engine/types';
 import {
   deleteWordsEdit, isFalseValue, isShortCluster, RPM_MANAGERS, runInstructions, setOptNames, setOpts, toolCall, type ToolCall,
 } from './commands';
+import { isLocalPath, isPathOrUrl, operandValues, packageCalls, type PackageCall } from './package-managers';
 
 const APT = new Set(['apt-get', 'apt']);
 const RPM_FLAGS = new Set(['--nodigest', '--nosignature', '--noverify', '--nofiledigest']);
@@ -49,7 +51,7 @@ export const rule: Rule<DockerfileModel> = {
 
 function optionFindings(model: DockerfileModel, call: ToolCall): RuleFinding[] {
   const findings: RuleFinding[] = [];
-  const remove = (word: ToolCall['args'][number], message: string, severity?: 'warning'): void => {
+  const remove = (word: ToolCall['args'][number], message: string, severity?: 'warning' | 'info'): void => {
     findings.push({
       message,
       range: word.range,
@@ -60,14 +62,23 @@ function optionFindings(model: DockerfileModel, call: ToolCall): RuleFinding[] {
   const options = call.args.slice(0, endOfOptions(call.args));
   if (call.tool === 'apk') {
     for (const word of options) {
-      if (word.value === '--allow-untrusted') {
+      if (word.value !== '--allow-untrusted') continue;
+      const local = localPackagesOnly(model, call);
+      if (local) {
+        remove(word, `apk '--allow-untrusted' here installs only local files (${local}), so no repository is trusted blindly; their signatures are still not checked. Sign them with a key under /etc/apk/keys and remove the option.`, 'info');
+      } else {
         remove(word, "apk '--allow-untrusted' installs packages whose signature is missing or made by an unknown key, so a tampered package goes in unnoticed. Remove it and add the repository's signing key under /etc/apk/keys instead.");
       }
     }
   } else if (APT.has(call.tool)) {
     for (const word of options) {
       if (word.value === '--allow-unauthenticated') {
-        remove(word, `${call.tool} '--allow-unauthenticated' installs packages that could not be authenticated against a trusted repository key. Remove it and add the repository's key with 'signed-by=' instead.`);
+        const local = localPackagesOnly(model, call);
+        if (local) {
+          remove(word, `${call.tool} '--allow-unauthenticated' here installs only local files (${local}), so no repository is trusted blindly; dependencies it fetches for them are not authenticated either. Remove it if the build works without it.`, 'info');
+        } else {
+          remove(word, `${call.tool} '--allow-unauthenticated' installs packages that could not be authenticated against a trusted repository key. Remove it and add the repository's key with 'signed-by=' instead.`);
+        }
       } else if (word.value === '--force-yes') {
         findings.push(forceYes(model, call, word));
       }
@@ -103,6 +114,23 @@ function optionFindings(model: DockerfileModel, call: ToolCall): RuleFinding[] {
     }
   }
   return findings;
+}
+
+const LOCAL_INSTALL_VERBS = new Set(['add', 'install', 'reinstall']);
+
+/**
+ * The package arguments, listed for the message, when an apk/apt install names only local files
+ * (`/tmp/pkgs/*.apk`, `./foo.deb`: built by a stage or copied in); undefined when any argument
+ * could come from a repository, or a variable in one is unknown.
+ */
+function localPackagesOnly(model: DockerfileModel, call: ToolCall): string | undefined {
+  const install = packageCalls(model).find((c): c is PackageCall => c.command === call.command);
+  if (!install || !LOCAL_INSTALL_VERBS.has(install.verb.value) || install.operands.length === 0) return undefined;
+  const values = operandValues(model, install, install.operands);
+  const everyWordKnown = install.operands.every((word) => values.some((v) => v.word === word));
+  const local = (value: string) => isLocalPath(value) || (install.family === 'apk' && !isPathOrUrl(value) && /\.apk$/i.test(value));
+  if (!everyWordKnown || !values.every((v) => local(v.value))) return undefined;
+  return values.map((v) => v.value).join(', ');
 }
 
 /** Options end at `--`. */

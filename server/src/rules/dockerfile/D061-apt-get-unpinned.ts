@@ -1,8 +1,9 @@
 // CG-D061: `apt-get install <pkg>` without `=<version>`: each build installs whatever version the
 // archive has that day.
 import type { DockerfileModel } from '../../engine/dockerfile/model';
-import type { RuleFinding, Rule } from '../../engine/types';
-import { isPathOrUrl, packageCalls, resolvedOperand, unpinnedMessage } from './package-managers';
+import type { Rule } from '../../engine/types';
+import { aptInstallsNothing, isPathOrUrl, operandValues, packageCalls, unpinnedMessage } from './package-managers';
+import { pinningFindings, type InstallCommand } from './package-pinning';
 
 const APT = new Set(['apt'] as const);
 
@@ -18,20 +19,16 @@ export const rule: Rule<DockerfileModel> = {
     equivalents: ['hadolint DL3008', 'KICS 965a08d7-ef86-4f14-8792-4a3b2098937e'],
     fixable: false,
   },
-  check(model) {
-    const findings: RuleFinding[] = [];
+  check(model, context) {
+    const installs: InstallCommand[] = [];
     for (const call of packageCalls(model, APT)) {
-      if (call.tool !== 'apt-get' || call.verb.value !== 'install') continue;
-      for (const word of call.operands) {
-        const value = resolvedOperand(model, call, word);
-        if (value === null || value === '' || value.includes('=') || isPathOrUrl(value) || /\.deb$/i.test(value)) continue;
-        findings.push({
-          message: unpinnedMessage('apt-get', value, `'${value}=<version>'`),
-          range: word.range,
-          fixes: [],
-        });
-      }
+      // `-s`, `--dry-run`, `-d`, `--print-uris` …: nothing is installed.
+      if (call.tool !== 'apt-get' || call.verb.value !== 'install' || aptInstallsNothing(call)) continue;
+      const packages = operandValues(model, call, call.operands)
+        .filter(({ value }) => !value.includes('=') && !isPathOrUrl(value) && !/\.deb$/i.test(value))
+        .map(({ word, value }) => ({ word, name: value, message: unpinnedMessage('apt-get', value, `'${value}=<version>'`) }));
+      installs.push({ call, manager: 'apt', tool: 'apt-get', packages });
     }
-    return findings;
+    return pinningFindings(model, context, installs);
   },
 };

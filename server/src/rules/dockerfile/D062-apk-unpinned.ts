@@ -1,7 +1,8 @@
 // CG-D062: `apk add <pkg>` without `=<version>` (or `~<version>`).
 import type { DockerfileModel } from '../../engine/dockerfile/model';
-import type { RuleFinding, Rule } from '../../engine/types';
-import { isPathOrUrl, packageCalls, resolvedOperand, unpinnedMessage } from './package-managers';
+import type { Rule } from '../../engine/types';
+import { isPathOrUrl, operandValues, packageCalls, unpinnedMessage } from './package-managers';
+import { pinningFindings, type InstallCommand } from './package-pinning';
 
 const APK = new Set(['apk'] as const);
 
@@ -16,20 +17,15 @@ export const rule: Rule<DockerfileModel> = {
     equivalents: ['hadolint DL3018', 'KICS d3499f6d-1651-41bb-a9a7-de925fea487b'],
     fixable: false,
   },
-  check(model) {
-    const findings: RuleFinding[] = [];
+  check(model, context) {
+    const installs: InstallCommand[] = [];
     for (const call of packageCalls(model, APK)) {
       if (call.verb.value !== 'add') continue;
-      for (const word of call.operands) {
-        const value = resolvedOperand(model, call, word);
-        if (value === null || value === '' || /[=~<>]/.test(value) || isPathOrUrl(value) || /\.apk$/i.test(value)) continue;
-        findings.push({
-          message: unpinnedMessage('apk add', value, `'${value}=<version>' or '${value}~<major.minor>'`),
-          range: word.range,
-          fixes: [],
-        });
-      }
+      const packages = operandValues(model, call, call.operands)
+        .filter(({ value }) => !/[=~<>]/.test(value) && !isPathOrUrl(value) && !/\.apk$/i.test(value))
+        .map(({ word, value }) => ({ word, name: value, message: unpinnedMessage('apk add', value, `'${value}=<version>' or '${value}~<major.minor>'`) }));
+      installs.push({ call, manager: 'apk', tool: 'apk', packages });
     }
-    return findings;
+    return pinningFindings(model, context, installs);
   },
 };

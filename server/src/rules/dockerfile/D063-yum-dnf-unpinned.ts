@@ -1,7 +1,9 @@
-// CG-D063: `yum`/`dnf`/`microdnf install <pkg>` without `-<version>[-<release>]`.
+// CG-D063: `yum`/`dnf`/`microdnf install <pkg>` without `-<version>[-<release>]`, and
+// `… module install <module>` without `:<stream>`.
 import type { DockerfileModel } from '../../engine/dockerfile/model';
-import type { RuleFinding, Rule } from '../../engine/types';
-import { isPathOrUrl, packageCalls, resolvedOperand, unpinnedMessage } from './package-managers';
+import type { Rule } from '../../engine/types';
+import { isPathOrUrl, operandValues, packageCalls, unpinnedMessage, type PackageCall } from './package-managers';
+import { pinningFindings, type InstallCommand, type UnpinnedPackage } from './package-pinning';
 
 const RPM = new Set(['rpm'] as const);
 const TOOLS = new Set(['yum', 'dnf', 'dnf5', 'microdnf']);
@@ -32,22 +34,39 @@ export const rule: Rule<DockerfileModel> = {
     ],
     fixable: false,
   },
-  check(model) {
-    const findings: RuleFinding[] = [];
+  check(model, context) {
+    const installs: InstallCommand[] = [];
     for (const call of packageCalls(model, RPM)) {
-      if (!TOOLS.has(call.tool) || call.verb.value !== 'install') continue;
-      for (const word of call.operands) {
-        const value = resolvedOperand(model, call, word);
-        if (value === null || value === '' || isPathOrUrl(value) || /\.rpm$/i.test(value)) continue;
-        // Groups (`@core`), provides (`dnf-command(x)`, `/usr/bin/x`) and globs name no single package.
-        if (/^@|[()*?[\]]/.test(value) || isPinnedRpmPackage(value)) continue;
-        findings.push({
-          message: unpinnedMessage(`${call.tool} install`, value, `'${value}-<version>'`),
-          range: word.range,
-          fixes: [],
-        });
+      if (!TOOLS.has(call.tool)) continue;
+      if (call.verb.value === 'install') installs.push({ call, manager: 'rpm', tool: call.tool, packages: unpinnedPackages(model, call) });
+      else if (call.verb.value === 'module' && call.operands[0]?.value === 'install') {
+        installs.push({ call, manager: 'rpm', tool: call.tool, packages: unpinnedModules(model, call), noun: MODULES });
       }
     }
-    return findings;
+    return pinningFindings(model, context, installs);
   },
 };
+
+const MODULES = { one: 'module without a pinned stream', many: 'modules without pinned streams' };
+
+function unpinnedPackages(model: DockerfileModel, call: PackageCall): UnpinnedPackage[] {
+  return operandValues(model, call, call.operands)
+    .filter(({ value }) => !isPathOrUrl(value) && !/\.rpm$/i.test(value))
+    // Groups (`@core`), provides (`dnf-command(x)`, `/usr/bin/x`) and globs name no single package.
+    .filter(({ value }) => !/^@|[()*?[\]]/.test(value) && !isPinnedRpmPackage(value))
+    .map(({ word, value }) => ({ word, name: value, message: unpinnedMessage(`${call.tool} install`, value, `'${value}-<version>'`) }));
+}
+
+/** `module install nodejs` or `nodejs/common`: the stream (`nodejs:20`) is what pins a module. */
+function unpinnedModules(model: DockerfileModel, call: PackageCall): UnpinnedPackage[] {
+  return operandValues(model, call, call.operands.slice(1))
+    .filter(({ value }) => !value.includes(':'))
+    .map(({ word, value }) => {
+      const name = value.replace(/\/.*$/, '');
+      return {
+        word,
+        name: value,
+        message: `${call.tool} module install '${value}' names no stream, so each build installs the module's default stream of that day. Pin it ('${name}:<stream>').`,
+      };
+    });
+}

@@ -1,7 +1,8 @@
 // CG-D064: `zypper install <pkg>` without `=<version>` (or `>=`, `<=` …).
 import type { DockerfileModel } from '../../engine/dockerfile/model';
-import type { RuleFinding, Rule } from '../../engine/types';
-import { isPathOrUrl, optionValue, packageCalls, resolvedOperand, unpinnedMessage } from './package-managers';
+import type { Rule } from '../../engine/types';
+import { isPathOrUrl, operandValues, optionValue, packageCalls, unpinnedMessage } from './package-managers';
+import { pinningFindings, type InstallCommand } from './package-pinning';
 
 const ZYPPER = new Set(['zypper'] as const);
 
@@ -16,23 +17,18 @@ export const rule: Rule<DockerfileModel> = {
     equivalents: ['hadolint DL3037', 'KICS 562952e4-0348-4dea-9826-44f3a2c6117b'],
     fixable: false,
   },
-  check(model) {
-    const findings: RuleFinding[] = [];
+  check(model, context) {
+    const installs: InstallCommand[] = [];
     for (const call of packageCalls(model, ZYPPER)) {
       if (call.verb.value !== 'install' && call.verb.value !== 'in') continue;
       // `-t pattern|patch|product`: the operands are not packages.
       const type = call.options.map((o) => optionValue(call, o, ['--type', '-t'])).find((v) => v !== undefined);
       if (type !== undefined && type !== 'package') continue;
-      for (const word of call.operands) {
-        const value = resolvedOperand(model, call, word);
-        if (value === null || value === '' || /[=<>]/.test(value) || isPathOrUrl(value) || /\.rpm$/i.test(value)) continue;
-        findings.push({
-          message: unpinnedMessage('zypper install', value, `'${value}=<version>'`),
-          range: word.range,
-          fixes: [],
-        });
-      }
+      const packages = operandValues(model, call, call.operands)
+        .filter(({ value }) => !/[=<>]/.test(value) && !isPathOrUrl(value) && !/\.rpm$/i.test(value))
+        .map(({ word, value }) => ({ word, name: value, message: unpinnedMessage('zypper install', value, `'${value}=<version>'`) }));
+      installs.push({ call, manager: 'zypper', tool: 'zypper', packages });
     }
-    return findings;
+    return pinningFindings(model, context, installs);
   },
 };

@@ -1,9 +1,10 @@
 // CG-D066: `npm install|i|add <pkg>` without `@<version>`. `npm ci`, a bare `npm install`, local
 // paths, tarballs and git URLs with `#<ref>` are not reported.
 import type { DockerfileModel } from '../../engine/dockerfile/model';
-import type { RuleFinding, Rule } from '../../engine/types';
+import type { Rule } from '../../engine/types';
 import { splitArgs, toolCalls } from './commands';
-import { resolvedOperand, unpinnedMessage } from './package-managers';
+import { operandValues, unpinnedMessage } from './package-managers';
+import { pinningFindings, type InstallCommand } from './package-pinning';
 
 const NPM = new Set(['npm']);
 const VERBS = new Set(['install', 'i', 'in', 'ins', 'inst', 'insta', 'instal', 'isnt', 'isnta', 'isntal', 'isntall', 'add']);
@@ -36,22 +37,21 @@ export const rule: Rule<DockerfileModel> = {
     equivalents: ['hadolint DL3016', 'KICS e36d8880-3f78-4546-b9a1-12f0745ca0d5'],
     fixable: false,
   },
-  check(model) {
-    const findings: RuleFinding[] = [];
+  check(model, context) {
+    const installs: InstallCommand[] = [];
     for (const call of toolCalls(model, NPM)) {
       const split = splitArgs(call.args, WITH_VALUE);
       const [verb, ...operands] = split.operands;
       if (!verb || !VERBS.has(verb.value)) continue;
-      for (const word of operands) {
-        const value = resolvedOperand(model, call, word);
-        if (value === null || value === '' || isPinnedNpmSpec(value)) continue;
-        findings.push({
+      const packages = operandValues(model, call, operands)
+        .filter(({ value }) => !isPinnedNpmSpec(value))
+        .map(({ word, value }) => ({
+          word,
+          name: value,
           message: unpinnedMessage('npm', value, GIT.test(value) || (value.includes('/') && !value.startsWith('@')) ? `'${value}#<commit>'` : `'${value}@<version>', or use 'npm ci' with a lockfile`),
-          range: word.range,
-          fixes: [],
-        });
-      }
+        }));
+      installs.push({ call, manager: 'npm', tool: 'npm', packages });
     }
-    return findings;
+    return pinningFindings(model, context, installs);
   },
 };

@@ -1,9 +1,10 @@
 // CG-D068: `go install <pkg>@latest` (or `@upgrade`, `@patch`), or `go install <pkg>` with no
 // version and no go.mod that would pin it. Local packages (`.`, `./…`, `/…`) are not reported.
 import type { DockerfileModel, Instruction, Stage } from '../../engine/dockerfile/model';
-import type { RuleFinding, Rule } from '../../engine/types';
+import type { Rule } from '../../engine/types';
 import { splitArgs, toolCalls } from './commands';
-import { resolvedOperand } from './package-managers';
+import { operandValues } from './package-managers';
+import { pinningFindings, type InstallCommand, type UnpinnedPackage } from './package-pinning';
 
 const GO = new Set(['go']);
 const WITH_VALUE = new Set([
@@ -23,36 +24,38 @@ export const rule: Rule<DockerfileModel> = {
     equivalents: ['hadolint DL3062'],
     fixable: false,
   },
-  check(model) {
-    const findings: RuleFinding[] = [];
+  check(model, context) {
+    const installs: InstallCommand[] = [];
     for (const call of toolCalls(model, GO)) {
       const split = splitArgs(call.args, WITH_VALUE);
       const [verb, ...operands] = split.operands;
       if (verb?.value !== 'install') continue;
-      for (const word of operands) {
-        const value = resolvedOperand(model, call, word);
-        if (value === null || value === '' || /^(\.{1,2}(\/|$)|\/)/.test(value)) continue;
+      const packages: UnpinnedPackage[] = [];
+      for (const { word, value } of operandValues(model, call, operands)) {
+        if (/^(\.{1,2}(\/|$)|\/)/.test(value)) continue;
         const at = value.lastIndexOf('@');
         if (at > 0) {
           const version = value.slice(at + 1);
           if (!FLOATING.has(version)) continue;
-          const range = word.value === value ? model.source.rangeOf(word.charOffsets[at], word.charOffsets[value.length - 1] + 1) : word.range;
-          findings.push({
+          packages.push({
+            word,
+            name: value,
             message: `go install '${value}' asks for '@${version}', so each build can compile a different version of '${value.slice(0, at)}'. Install a concrete version ('${value.slice(0, at)}@v1.2.3').`,
-            range,
-            fixes: [],
+            // The per-package finding points at `@latest` when it is written literally.
+            range: word.value === value ? model.source.rangeOf(word.charOffsets[at], word.charOffsets[value.length - 1] + 1) : undefined,
           });
           continue;
         }
         if (call.stage && goModKnown(model, call.stage, call.instruction)) continue;
-        findings.push({
+        packages.push({
+          word,
+          name: value,
           message: `go install '${value}' has no version and no go.mod was copied in to pin it, so each build can compile a different version. Install a concrete version ('${value}@v1.2.3').`,
-          range: word.range,
-          fixes: [],
         });
       }
+      installs.push({ call, manager: 'go', tool: 'go', packages });
     }
-    return findings;
+    return pinningFindings(model, context, installs);
   },
 };
 

@@ -4,7 +4,7 @@
 import type { DockerfileModel, Instruction, Stage } from '../../engine/dockerfile/model';
 import type { RuleFinding, Rule } from '../../engine/types';
 import { insertAfterWordEdit } from './commands';
-import { optionValue, packageCalls, type PackageCall } from './package-managers';
+import { aptInstallsNothing, optionValue, packageCalls, type PackageCall } from './package-managers';
 
 const APT = new Set(['apt'] as const);
 /** `APT::Install-Recommends "false";` written into apt's configuration. */
@@ -36,6 +36,8 @@ export const rule: Rule<DockerfileModel> = {
     const findings: RuleFinding[] = [];
     for (const call of calls) {
       if (call.verb.value !== 'install' || call.operands.length === 0 || avoidsRecommends(call)) continue;
+      // `-s`, `--dry-run`, `-d`, `--print-uris` …: nothing is installed.
+      if (aptInstallsNothing(call)) continue;
       if (configuredEarlier(model, call)) continue;
       findings.push({
         message: "'apt-get install' without '--no-install-recommends' also installs every recommended package, adding software nobody asked for to the image. Add '--no-install-recommends' (and install what you need explicitly).",

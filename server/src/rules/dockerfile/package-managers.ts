@@ -67,7 +67,7 @@ export function packageCalls(model: DockerfileModel, families?: ReadonlySet<Pack
 }
 
 /** The value of an option in either form: `--name=value`, `--name value`, `-ovalue` (short). */
-export function optionValue(call: PackageCall, option: ShellWord, names: readonly string[]): string | undefined {
+export function optionValue(call: Pick<PackageCall, 'optionValues'>, option: ShellWord, names: readonly string[]): string | undefined {
   const value = option.value;
   for (const name of names) {
     if (value === name) return call.optionValues.get(option)?.value;
@@ -107,12 +107,52 @@ export function resolvedOperand(model: DockerfileModel, call: { instruction: Run
   return model.expand(word.value, call.instruction).value;
 }
 
+/** One package operand as the build sees it, with the word it was written in. */
+export interface OperandValue {
+  word: ShellWord;
+  value: string;
+}
+
+/**
+ * The package operands of a command as the build sees them, in order: `$VARS` expanded (a variable
+ * whose value is unknown drops its word: we never guess), and an unquoted `$PKGS` that expands to
+ * `curl wget` split into its words, as the shell splits it.
+ */
+export function operandValues(model: DockerfileModel, call: { instruction: RunInstruction['instruction'] }, words: readonly ShellWord[]): OperandValue[] {
+  const result: OperandValue[] = [];
+  for (const word of words) {
+    const value = resolvedOperand(model, call, word);
+    if (value === null) continue;
+    const values = word.dynamic && !word.quoted ? value.split(/\s+/) : [value];
+    for (const v of values) if (v !== '') result.push({ word, value: v });
+  }
+  return result;
+}
+
 /** A path or URL rather than a package name (`./x.deb`, `/tmp/a.rpm`, `~/p`, `https://…`). */
 export function isPathOrUrl(value: string): boolean {
   return /^(\.{1,2}(\/|$)|\/|~\/|[a-z][a-z0-9+.-]*:\/\/)/i.test(value);
 }
 
+/** A file of the build's own file system (`./x.deb`, `/tmp/pkgs/*.apk`, `dist/x.whl`), not a URL. */
+export function isLocalPath(value: string): boolean {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(value)) return false;
+  return /^(\.{1,2}(\/|$)|\/|~\/)/.test(value) || value.includes('/');
+}
+
 /** Builds the finding of the package pinning rules (D061–D067): Info, no offline fix. */
 export function unpinnedMessage(tool: string, name: string, how: string): string {
   return `${tool} installs '${name}' without a pinned version, so each build can install a different (untested) version. Pin it (${how}).`;
+}
+
+// ---- apt-get options -------------------------------------------------------------------------------
+
+/** apt-get options that make `install` only simulate or download: nothing is installed. */
+const INSTALLS_NOTHING = new Set(['-s', '--simulate', '--dry-run', '--just-print', '--no-act', '--recon', '-d', '--download-only', '--print-uris']);
+/** A cluster of apt-get's boolean short options (`-qqs`, `-yd`). */
+const APT_SHORT_FLAGS = /^-[qysdfmuVbh]+$/;
+
+/** Whether an apt-get call only simulates or downloads (`-s`, `--dry-run`, `-d`, `--print-uris` …). */
+export function aptInstallsNothing(call: PackageCall): boolean {
+  return call.options.some((o) => INSTALLS_NOTHING.has(o.value) || (APT_SHORT_FLAGS.test(o.value) && /[sd]/.test(o.value)));
 }
