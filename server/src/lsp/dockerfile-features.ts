@@ -1,7 +1,9 @@
 // The standard Dockerfile editor features, delegated to dockerfile-language-service. Every call is
 // guarded: the library throws on some malformed input, and a request must never fail because of it.
 import { DockerfileLanguageServiceFactory, type DockerfileLanguageService } from 'dockerfile-language-service';
+import { DockerAssist } from 'dockerfile-language-service/lib/dockerAssist';
 import { DockerRegistryClient } from 'dockerfile-language-service/lib/dockerRegistryClient';
+import { TextDocument as PlainDocument } from 'vscode-languageserver-textdocument';
 import type { Connection, SemanticTokensLegend } from 'vscode-languageserver';
 import type { TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
@@ -12,15 +14,19 @@ export const semanticTokensLegend: SemanticTokensLegend = {
   tokenModifiers: ['declaration', 'definition', 'deprecated'],
 };
 
-let registryAllowed = false;
-const originalGetTags = DockerRegistryClient.prototype.getTags;
-// Image-tag completion asks Docker Hub. No network unless the user opted in (containerGuard.registry.lookup).
-DockerRegistryClient.prototype.getTags = function (this: DockerRegistryClient, image: string, prefix?: string) {
-  return registryAllowed ? originalGetTags.call(this, image, prefix) : Promise.resolve([]);
-};
+/** Whether the user allowed network requests to registries (`containerGuard.registry.lookup`); owned by the server. */
+export interface RegistryAccess {
+  readonly allowed: boolean;
+}
 
-export function allowRegistryLookups(allowed: boolean): void {
-  registryAllowed = allowed;
+/**
+ * Image-tag completion asks Docker Hub for tags. The library's completion is composed here with a tag
+ * source that asks only when the user opted in, instead of patching the library's registry client.
+ */
+function completionItems(content: string, position: Parameters<DockerfileLanguageService['computeCompletionItems']>[1], registry: RegistryAccess) {
+  const hub = new DockerRegistryClient({ log: () => undefined } as never);
+  const tags = { getTags: (image: string) => (registry.allowed ? hub.getTags(image) : Promise.resolve([])) } as unknown as DockerRegistryClient;
+  return new DockerAssist(PlainDocument.create('', '', 0, content), tags, undefined as never).computeProposals(position);
 }
 
 function guard<T>(fallback: T, compute: () => T): T {
@@ -44,6 +50,7 @@ export function registerDockerfileFeatures(
   connection: Connection,
   documents: TextDocuments<TextDocument>,
   isDockerfile: (document: TextDocument) => boolean,
+  registry: RegistryAccess,
 ): DockerfileLanguageService {
   const service = DockerfileLanguageServiceFactory.createLanguageService();
   const dockerfile = (uri: string): TextDocument | undefined => {
@@ -53,7 +60,7 @@ export function registerDockerfileFeatures(
 
   connection.onCompletion((params) => {
     const document = dockerfile(params.textDocument.uri);
-    return document ? guardAsync([], () => service.computeCompletionItems(document.getText(), params.position)) : [];
+    return document ? guardAsync([], () => completionItems(document.getText(), params.position, registry)) : [];
   });
   connection.onCompletionResolve((item) => guard(item, () => service.resolveCompletionItem(item)));
   connection.onHover((params) => {

@@ -28,7 +28,7 @@ import { normalizeSettings, type EngineSettings } from '../engine/settings';
 import type { FileKind } from '../engine/types';
 import { fixAllAction, fixAllKind, quickFixActions, requestedKinds } from './code-actions';
 import { toDiagnostics } from './diagnostics';
-import { allowRegistryLookups, registerDockerfileFeatures, semanticTokensLegend } from './dockerfile-features';
+import { registerDockerfileFeatures, semanticTokensLegend, type RegistryAccess } from './dockerfile-features';
 import { hardenEdit, listHardenings, type HardeningInput } from './hardening';
 import { applyFixAllCommand, hardenRequest, listHardeningsRequest, showDocumentationCommand, type HardenParams, type InitializationOptions, type ListHardeningsParams } from '../protocol';
 
@@ -80,6 +80,8 @@ export class ContainerGuardServer {
   private dynamicConfiguration = false;
   private dynamicWatchers = false;
   private pushedSettings: EngineSettings = normalizeSettings(null);
+  /** Network use for registries: only when the client says the user allowed it (trusted workspaces). */
+  private readonly registry: { allowed: boolean } & RegistryAccess = { allowed: false };
   /** Client-side commands the client declared (`initializationOptions.clientCommands`). */
   private clientCommands = new Set<string>();
 
@@ -152,7 +154,7 @@ export class ContainerGuardServer {
       return hardenEdit(document, this.hardeningInput(document, entry), params);
     });
 
-    registerDockerfileFeatures(connection, documents, (document) => this.kindOf(document) === 'dockerfile');
+    registerDockerfileFeatures(connection, documents, (document) => this.kindOf(document) === 'dockerfile', this.registry);
     documents.listen(connection);
     connection.listen();
   }
@@ -164,7 +166,7 @@ export class ContainerGuardServer {
     const roots = params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []);
     this.workspaceRoots = roots.map(fsPath).filter((root): root is string => root !== undefined);
     const options = params.initializationOptions as InitializationOptions | undefined;
-    allowRegistryLookups(options?.registryLookup === true);
+    this.registry.allowed = options?.registryLookup === true;
     this.clientCommands = new Set(Array.isArray(options?.clientCommands) ? options.clientCommands.filter((command) => typeof command === 'string') : []);
     return {
       capabilities: {
