@@ -41,7 +41,7 @@ function diagnosed(id: string, text: string, profile: 'baseline' | 'strict' = 'b
 describe('§3.2 additions: metadata', () => {
   it('are registered once each, in id order, with catalogue severities', () => {
     const expected: [Rule<ComposeModel>, string, string | undefined, boolean][] = [
-      [C101, 'info', 'warning', false],
+      [C101, 'hint', 'warning', false],
       [C103, 'warning', undefined, false],
       [C104, 'warning', undefined, true],
       [C106, 'hint', 'info', true],
@@ -76,9 +76,9 @@ describe('CG-C101 image not pinned by digest', () => {
     assert.equal(finding.related, undefined);
   });
 
-  it('is Info by default and Warning under the strict profile', () => {
+  it('is a Hint by default and a Warning under the strict profile (catalogue §6.2)', () => {
     const text = lines('services:', '  web:', '    image: ghcr.io/acme/web:2.1');
-    assert.deepEqual(diagnosed('CG-C101', text).map((f) => f.severity), ['info']);
+    assert.deepEqual(diagnosed('CG-C101', text).map((f) => f.severity), ['hint']);
     assert.deepEqual(diagnosed('CG-C101', text, 'strict').map((f) => f.severity), ['warning']);
   });
 
@@ -280,7 +280,7 @@ describe('CG-C111 sensitive ports on all interfaces', () => {
     assert.equal(rest.length, 0);
     assert.deepEqual(finding.range, r(4, 8, 4, 19));
     assert.match(finding.message, /^Container port 5432 \(PostgreSQL\) is published on all host interfaces/);
-    assert.deepEqual(finding.fixes.map((f) => [f.title, f.isPreferred]), [['Bind to 127.0.0.1', true], ['Remove the published port', false]]);
+    assert.deepEqual(finding.fixes.map((f) => [f.title, f.isPreferred]), [['Bind to 127.0.0.1', false], ['Remove the published port', false]]);
     const bound = fix(text, finding);
     assert.equal(bound, text.replace('"5432:5432"', '"127.0.0.1:5432:5432"'));
     assert.deepEqual(check(C111, bound), []);
@@ -289,14 +289,16 @@ describe('CG-C111 sensitive ports on all interfaces', () => {
     assert.deepEqual(check(C111, removed), []);
   });
 
-  it('fix-all applies the shared bind edit once (C041 offers the same one)', () => {
-    const text = lines('services:', '  cache:', '    ports:', '      - 6379:6379');
+  it('is the only finding on its port entry (no C041, no C042, §6.2); its bind fix is not in fix-all', () => {
+    const text = lines('services:', '  cache:', '    ports:', '      - 6379:6379', '      - 22:22');
     const analysis = analyze(text, { kind: 'compose' });
-    assert.deepEqual(analysis.findings.filter((f) => f.ruleId === 'CG-C111').map((f) => f.severity), ['error']);
-    const out = applyEdits(text, fixAllEdits(analysis));
-    assert.match(out, /- 127\.0\.0\.1:6379:6379\n/);
-    const again = analyze(out, { kind: 'compose' });
-    assert.deepEqual(again.findings.filter((f) => f.ruleId === 'CG-C111' || f.ruleId === 'CG-C041'), []);
+    const onPorts = (a: typeof analysis) => a.findings.filter((f) => ['CG-C111', 'CG-C041', 'CG-C042'].includes(f.ruleId)).map((f) => [f.ruleId, f.severity, f.range.start.line]);
+    assert.deepEqual(onPorts(analysis), [['CG-C111', 'error', 3], ['CG-C111', 'error', 4]]);
+    assert.equal(applyEdits(text, fixAllEdits(analysis)), text, 'binding to loopback cuts off remote clients: never unattended');
+    const bound = applyEdits(text, analysis.findings.filter((f) => f.ruleId === 'CG-C111').flatMap((f) => f.fixes[0].edits));
+    assert.equal(bound, lines('services:', '  cache:', '    ports:', '      - 127.0.0.1:6379:6379', '      - 127.0.0.1:22:22'));
+    // Bound to loopback, host port 22 is below 1024: now C042's (Info), no longer an exposure.
+    assert.deepEqual(onPorts(analyze(bound, { kind: 'compose' })), [['CG-C042', 'info', 4]]);
   });
 
   it('follows C041: long form, explicit 0.0.0.0, ranges and unknown host ports', () => {
@@ -321,9 +323,10 @@ describe('CG-C111 sensitive ports on all interfaces', () => {
     assert.deepEqual(finding.fixes.map((f) => f.title), ['Bind to 127.0.0.1 in the anchor (affects 2 services)']);
   });
 
-  it('is suppressed by our ignore comment (C041 stays)', () => {
-    const text = lines('services:', '  db:', '    ports:', '      # container-guard ignore=CG-C111', '      - "5432:5432"');
-    assert.deepEqual(diagnosed('CG-C111', text), []);
-    assert.equal(diagnosed('CG-C041', text).length, 1);
+  it('is suppressed by our ignore comment, and C041 / C042 stay silent on that entry (§6.2)', () => {
+    const text = lines('services:', '  db:', '    ports:', '      # container-guard ignore=CG-C111', '      - "5432:5432"', '      - "22:22"');
+    assert.deepEqual(diagnosed('CG-C111', text).map((f) => f.range.start.line), [5]);
+    assert.deepEqual(diagnosed('CG-C041', text), []);
+    assert.deepEqual(diagnosed('CG-C042', text), []);
   });
 });

@@ -344,9 +344,10 @@ describe('CG-D106 unpinned images used outside FROM', () => {
     }
   });
 
-  it('flags the syntax directive without a digest as Info, only while it is a directive', () => {
+  it('flags the syntax directive without a digest as a Hint (Warning in strict, §6.2), only while it is a directive', () => {
     const findings = check(D106, lines('# syntax=docker/dockerfile:1', 'FROM alpine:3.20'));
-    assert.deepEqual(findings.map((f) => [f.range, f.severity]), [[range(0, 9, 0, 28), 'info']]);
+    assert.deepEqual(findings.map((f) => [f.range, f.severity]), [[range(0, 9, 0, 28), 'hint']]);
+    assert.deepEqual(check(D106, lines('# syntax=docker/dockerfile:1', 'FROM alpine:3.20'), { profile: 'strict' }).map((f) => f.severity), ['warning']);
     assert.match(findings[0].message, /^The syntax directive 'docker\/dockerfile:1' is not pinned to a digest: BuildKit pulls this frontend image and runs it/);
     assert.deepEqual(check(D106, lines(`# syntax=docker/dockerfile:1@${DIGEST}`, 'FROM alpine:3.20')), []);
     assert.deepEqual(check(D106, lines('', '# syntax=docker/dockerfile:1', 'FROM alpine:3.20')), [], 'after a blank line it is a comment');

@@ -8,6 +8,10 @@
 //   (2) no word is `public`/`pub`/`publishable`, and no `key` follows `gpg`/`pgp`;
 //   (3) the last word does not merely name or describe a secret (`file`, `url`, `user`, `id` …).
 // `AWS_ACCESS_KEY_ID` always matches; `GOOGLE_APPLICATION_CREDENTIALS` never does.
+//
+// Catalogue §6.3: checksums and key fingerprints are not credentials. A name ending in `SHA`, `SHA1`,
+// `SHA256`, `SHA512`, `SUM`, `CHECKSUM`, `DIGEST`, `FINGERPRINT`, `GPG_KEY`, `GPG_KEYS` or `PGP_KEY`
+// is not a secret name, and a key fingerprint as gpg/ssh-keygen print it is not a secret value.
 
 /** Words that, on their own, mark a name as holding a secret. */
 const SECRET_WORDS = new Set([
@@ -21,6 +25,8 @@ const DESCRIBING_WORDS = new Set([
   'file', 'path', 'dir', 'url', 'uri', 'host', 'hostname', 'port', 'user', 'username', 'name', 'id', 'email',
   'version', 'type', 'mode', 'method', 'provider', 'prefix', 'enabled', 'ttl', 'expiry', 'timeout', 'length', 'size',
 ]);
+/** Endings of checksum and key-fingerprint names (`NODE_SHA256`, `TINI_CHECKSUM`, `PYTHON_GPG_KEY`), matched on the words joined by `_`. */
+const CHECKSUM_ENDINGS = ['sha', 'sha1', 'sha256', 'sha512', 'sum', 'checksum', 'digest', 'fingerprint', 'gpg_key', 'gpg_keys', 'pgp_key'];
 const BOOLEAN_WORDS = new Set(['true', 'false', 'yes', 'no', 'on', 'off']);
 const PLACEHOLDER_WORDS = new Set(['changeme', 'change-me', 'change_me']);
 
@@ -44,12 +50,37 @@ export function isSecretName(name: string): boolean {
   const joined = words.join('_');
   if (joined === 'aws_access_key_id') return true;
   if (joined === 'google_application_credentials') return false;
+  if (isChecksumName(name)) return false;
   if (!words.some((w) => SECRET_WORDS.has(w) || w.includes('password'))) return false;
   if (words.some((w) => PUBLIC_WORDS.has(w))) return false;
   for (let i = 1; i < words.length; i++) {
     if (words[i] === 'key' && (words[i - 1] === 'gpg' || words[i - 1] === 'pgp')) return false;
   }
   return !DESCRIBING_WORDS.has(words[words.length - 1]);
+}
+
+/**
+ * Whether a name says it holds a checksum or a key fingerprint (catalogue §6.3): it ends in `SHA`,
+ * `SHA1`, `SHA256`, `SHA512`, `SUM`, `CHECKSUM`, `DIGEST`, `FINGERPRINT`, `GPG_KEY`, `GPG_KEYS` or
+ * `PGP_KEY` (case-insensitive, any separator: `sha256sum`, `KEY_SHA256`, `gpgKey`).
+ */
+export function isChecksumName(name: string): boolean {
+  const joined = nameWords(name).join('_');
+  return CHECKSUM_ENDINGS.some((ending) => joined.endsWith(ending));
+}
+
+/**
+ * Whether a value is a key fingerprint in the form gpg and ssh-keygen print it: groups of 2 or 4
+ * hex digits separated by spaces or colons, 32, 40 or 64 digits in all
+ * (`BCA4 3417 C3B4 85DD 128E  C6D4 B7B3 B788 A8D3 785C`, `43:51:43:a1:…`). No tool prints a secret
+ * that way, so it is public key material whatever the name next to it.
+ */
+export function isKeyFingerprint(value: string): boolean {
+  const groups = value.trim().split(/\s+|:/);
+  if (groups.length < 2) return false;
+  const size = groups[0].length;
+  if ((size !== 2 && size !== 4) || !groups.every((g) => g.length === size && /^[0-9a-fA-F]+$/.test(g))) return false;
+  return [32, 40, 64].includes(size * groups.length);
 }
 
 export interface LiteralOptions {
@@ -79,6 +110,7 @@ export function hasVariableReference(value: string, options: LiteralOptions = {}
  * Whether a value is a literal in the sense of catalogue CG-D031: a non-empty scalar with no
  * variable reference that is not null, a boolean word, a file path or a placeholder
  * (`changeme`, `<your token>`, `xxxx`, `****`, `...`). `null`/`undefined` (a key with no value) is not.
+ * Nor is a key fingerprint as gpg/ssh-keygen print it (catalogue §6.3).
  */
 export function isLiteralSecretValue(value: string | null | undefined, options: LiteralOptions = {}): boolean {
   if (typeof value !== 'string') return false;
@@ -91,6 +123,8 @@ export function isLiteralSecretValue(value: string | null | undefined, options: 
   if (PLACEHOLDER_WORDS.has(lower)) return false;
   if (/^<.*>$/s.test(text)) return false;
   if (/^[x*.]+$/i.test(text)) return false;
+  // Catalogue §6.3: key fingerprints are not credentials.
+  if (isKeyFingerprint(text)) return false;
   return true;
 }
 
@@ -117,6 +151,19 @@ export function isHighEntropyLiteral(value: string | null | undefined, options: 
   if (!isLiteralSecretValue(value, options)) return false;
   const text = (value as string).trim();
   return [...text].length >= HIGH_ENTROPY_MIN_LENGTH && shannonEntropy(text) >= HIGH_ENTROPY_MIN_BITS;
+}
+
+/**
+ * Whether `NAME=value` assigns a high-entropy secret (catalogue CG-D032: a high-entropy literal
+ * next to a secret name), with §6.3's corrections: a checksum name (`NODE_SHA256`) is not a secret
+ * name, and a key fingerprint in its printed form is not a literal secret (isLiteralSecretValue). §6.3 also exempts a pure-hex or
+ * `sha256:<hex>` value from the entropy test unless its name is a secret name; only a secret name
+ * leads to the entropy test here, so that exemption needs no code of its own: a digest under a
+ * checksum name is never tested, and under a secret name (`JWT_SECRET=<64 hex>`, a generated
+ * secret) it stays an Error.
+ */
+export function isSecretAssignment(name: string, value: string, options: LiteralOptions = {}): boolean {
+  return isSecretName(name) && isHighEntropyLiteral(value, options);
 }
 
 // ---- credential formats (CG-D032) ----------------------------------------------------------------
@@ -207,10 +254,9 @@ export function findCredentials(text: string, options: LiteralOptions = {}): Cre
     const name = m[2] ?? m[4];
     const written = m[6];
     if (m[1] !== undefined && written.startsWith('-')) continue; // `--password --next-flag`
-    if (!isSecretName(name)) continue;
     const quoted = /^["']/.test(written);
     const value = quoted ? written.slice(1, -1) : written;
-    if (!isHighEntropyLiteral(value, options)) continue;
+    if (!isSecretAssignment(name, value, options)) continue;
     const start = m.index! + m[0].length - written.length + (quoted ? 1 : 0);
     matches.push({ kind: 'secret-assignment', label: `a high-entropy value for ${name}`, start, end: start + value.length, name });
   }

@@ -38,6 +38,8 @@ const RHEL_OS = new Set(['fedora', 'centos', 'rockylinux', 'almalinux', 'amazonl
 const DEFAULT_USER: Record<string, string> = {
   'nginxinc/nginx-unprivileged': '101',
   'jenkins/jenkins': 'jenkins',
+  // The official image ends with `USER memcache`: it neither runs as root nor needs to drop.
+  memcached: 'memcache',
 };
 /** Official images that ship a non-root user but start as root. */
 const SHIPPED_USER: Record<string, string> = { node: 'node' };
@@ -115,4 +117,35 @@ function familyFromTag(tag: string): BaseImageFamily | null {
   if (/(^|-)(al2|al2023|amazonlinux|ubi\d*|oraclelinux|oracle)(\b|-|$)/.test(tag)) return 'rhel';
   if (/(bookworm|bullseye|buster|trixie|stretch|slim|jammy|focal|noble|bionic)/.test(tag)) return 'debian';
   return null;
+}
+
+// ---- images that start as root and drop privileges at runtime (catalogue §6.3) --------------------
+
+/**
+ * Docker Hub official images whose entrypoint starts as root, prepares its data directory and then
+ * runs the service as an unprivileged user (`gosu postgres …`, `su-exec redis …`), or whose server
+ * drops privileges itself (httpd, nginx and PHP-FPM keep a root master and run their workers as
+ * `www-data`/`nginx`; mosquitto switches to `mosquitto`). A `USER` line would break their entrypoint.
+ */
+const ROOT_THEN_DROP_OFFICIAL = new Set([
+  'postgres', 'mysql', 'mariadb', 'mongo', 'redis', 'rabbitmq', 'elasticsearch', 'httpd', 'nginx',
+  'wordpress', 'cassandra', 'couchdb', 'ghost', 'redmine', 'zookeeper', 'eclipse-mosquitto',
+]);
+/** The same images under other names: Elastic's own registry, PostGIS (built on postgres). */
+const ROOT_THEN_DROP_ELSEWHERE = new Set(['docker.elastic.co/elasticsearch/elasticsearch', 'postgis/postgis']);
+/** LinuxServer.io images start as root under s6-overlay and run the app as `PUID`/`PGID`. */
+const LINUXSERVER_PREFIXES = ['linuxserver/', 'lscr.io/linuxserver/', 'ghcr.io/linuxserver/'];
+
+/**
+ * Whether a base image is known to start as root and drop to an unprivileged user at runtime. For
+ * `php`, only the Apache and FPM variants (tags `*-apache`, `*-fpm`): the CLI variants run as root.
+ */
+export function startsAsRootThenDrops(ref: ImageRef | null): boolean {
+  if (!ref) return false;
+  const repo = ref.repository;
+  if (LINUXSERVER_PREFIXES.some((prefix) => repo.startsWith(prefix))) return true;
+  if (ROOT_THEN_DROP_ELSEWHERE.has(repo)) return true;
+  if (!ref.dockerHub) return false;
+  if (ROOT_THEN_DROP_OFFICIAL.has(repo)) return true;
+  return repo === 'php' && /(^|-)(apache|fpm)(-|$)/.test((ref.tag ?? '').toLowerCase());
 }

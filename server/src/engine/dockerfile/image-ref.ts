@@ -87,3 +87,36 @@ export function parseImageRef(raw: string): ImageRef {
   }
   return { raw, registry, path, name, repository, dockerHub, tag, tagStart, digest, digestStart, digestValid };
 }
+
+// ---- validity and pinning (shared by the Dockerfile and Compose pinning rules) -------------------
+
+/**
+ * The reference grammar of distribution/reference: `[host[:port]/]component(/component)*[:tag][@digest]`,
+ * lower-case path components, a tag of at most 128 word characters, dots and dashes.
+ */
+const COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+const HOST = '(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\\[[0-9A-Fa-f:]+\\])(?::[0-9]+)?';
+const REFERENCE = new RegExp(`^(?:${HOST}/)?${COMPONENT}(?:/${COMPONENT})*(?::[\\w][\\w.-]{0,127})?(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$`);
+
+/** Whether a resolved reference is a valid image reference (a stage name and `scratch` are too). */
+export function isValidReference(value: string): boolean {
+  return REFERENCE.test(value);
+}
+
+/** The catalogue's default list of channel tags (CG-D002, also CG-C001 and CG-D106). */
+export const FLOATING_TAGS = ['latest', 'stable', 'edge', 'nightly', 'dev', 'beta', 'canary', 'lts', 'current', 'rolling', 'mainline'];
+
+/** A listed word, or a listed word followed by `-` (`lts-alpine`, `stable-slim`). */
+export function isFloatingTag(tag: string, words: readonly string[] = FLOATING_TAGS): boolean {
+  const lower = tag.toLowerCase();
+  return words.some((word) => lower === word || lower.startsWith(`${word}-`));
+}
+
+/**
+ * No digest, and no tag (it means `:latest`) or a floating tag: the condition of CG-D001/D002 (FROM)
+ * and CG-C001 (Compose `image:`). Where it holds, the reference moves with its channel, which is the
+ * one risk reported there; the digest rules (CG-D003, CG-C101) stay silent (catalogue §6.2).
+ */
+export function hasMovingTag(ref: ImageRef): boolean {
+  return ref.digest === null && (ref.tag === null || isFloatingTag(ref.tag));
+}

@@ -3,9 +3,8 @@ import type { Range } from 'vscode-languageserver-types';
 import type { ComposeModel, ScalarInfo } from '../../engine/compose/model';
 import { pulledImages } from '../../engine/compose/images';
 import { groupByWritten, receiversInfo, serviceNames, type Hit } from '../../engine/compose/written';
-import { parseImageRef } from '../../engine/dockerfile/image-ref';
+import { hasMovingTag, parseImageRef } from '../../engine/dockerfile/image-ref';
 import type { RuleFinding, Rule } from '../../engine/types';
-import { isFloatingTag } from '../dockerfile/D002-floating-tag';
 
 interface Data {
   scalar: ScalarInfo;
@@ -33,8 +32,7 @@ export const rule: Rule<ComposeModel> = {
     for (const { service, entry, node, scalar, text, unknownTagOrDigest, shown } of pulledImages(model)) {
       const ref = parseImageRef(text);
       // The tag and digest live after the last `/`: an unresolved variable there could be anything.
-      if (unknownTagOrDigest || ref.digest !== null) continue;
-      if (ref.tag !== null && !isFloatingTag(ref.tag)) continue;
+      if (unknownTagOrDigest || !hasMovingTag(ref)) continue;
       // Offsets into the resolved text map to the file only when nothing was substituted or trimmed.
       const tagStart = ref.tag !== null && scalar.text === text ? ref.tagStart : -1;
       hits.push({ node, service, via: entry.via, data: { scalar, image: shown, tag: ref.tag, tagStart } });

@@ -1,24 +1,20 @@
-// CG-C010: service `user:` is root (`root`, `0`, `root:*`, `0:*`).
+// CG-C010: service `user:` is root (`root`, `0`, `root:*`, `0:*`); also the `user:` of a lifecycle hook
+// (`post_start`, `pre_stop` items), catalogue §6.3.
 import type { ComposeModel } from '../../engine/compose/model';
 import { insertPair, replaceNode } from '../../engine/compose/edits';
-import { capitalize, scalarKeyHits } from '../../engine/compose/presence';
-import { groupByWritten, isShared, receiversInfo, serviceNames } from '../../engine/compose/written';
+import { capitalize, partKeyHits, partOf, scalarKeyHits, type ServicePart, type ValueHit } from '../../engine/compose/presence';
+import { groupByWritten, isShared, receiversInfo, serviceNames, type Hit } from '../../engine/compose/written';
 import type { Fix, RuleFinding, Rule } from '../../engine/types';
-import { isRootUser } from '../dockerfile/helpers';
+import { isRootUserSpec } from '../../engine/users';
 
 const NON_ROOT = '10001:10001';
-
-/** `root`, uid 0 (`0`, `00`) or ContainerAdministrator, with any group after `:`. */
-export function isRootUserSpec(value: string): boolean {
-  return isRootUser(value.split(':')[0].trim());
-}
 
 export const rule: Rule<ComposeModel> = {
   meta: {
     id: 'CG-C010',
     title: 'Service runs as root',
     description:
-      'A service sets `user:` to root (`root`, `0`, `root:<group>`, `0:<gid>`), overriding any non-root USER of its image, so a compromised process is root in the container.',
+      'A service sets `user:` to root (`root`, `0`, `root:<group>`, `0:<gid>`), overriding any non-root USER of its image, so a compromised process is root in the container. Also a lifecycle hook that runs as root.',
     kind: 'compose',
     severity: 'warning',
     equivalents: ['CIS 4.1'],
@@ -27,11 +23,23 @@ export const rule: Rule<ComposeModel> = {
   check(model) {
     const findings: RuleFinding[] = [];
     // Only known values: `user` is not among §4.8's high-impact keys, and `${UID}` is usually non-root.
-    const hits = scalarKeyHits(model, 'user', isRootUserSpec);
+    const hits: Hit<ValueHit & { part?: ServicePart }>[] = scalarKeyHits(model, 'user', isRootUserSpec);
+    hits.push(...partKeyHits(model, ['post_start', 'pre_stop'], 'user', isRootUserSpec));
     for (const group of groupByWritten(hits)) {
-      const { scalar } = group.data;
+      const { scalar, part } = group.data;
       const fixes: Fix[] = [];
       const n = group.hits.length;
+      if (part) {
+        // No fix: a hook runs as root to do what the service's user cannot (the documented use is a
+        // `chown` of a volume); who runs it is the author's decision.
+        findings.push({
+          message: `${capitalize(partOf(part, group))} runs as root ("user: ${scalar.text}"). Make sure its command needs root; otherwise run it as the service's non-root user.`,
+          range: model.rangeOf(group.node),
+          related: receiversInfo(group),
+          fixes,
+        });
+        continue;
+      }
       if (scalar.quote !== undefined) {
         fixes.push({
           title: isShared(group) ? `Run as "${NON_ROOT}" in the anchor (affects ${n} service${n === 1 ? '' : 's'})` : `Run as "${NON_ROOT}"`,
@@ -46,6 +54,7 @@ export const rule: Rule<ComposeModel> = {
         const own = hit.service.ownMap;
         if (step?.kind !== 'merge' || !own) continue;
         const mergePair = own.items.find((pair) => pair.key === step.node);
+        if (!mergePair) continue;
         const edit = insertPair(model.source, model.style, own, 'user', { scalar: `"${NON_ROOT}"` }, { after: mergePair as never });
         if (edit) fixes.push({ title: `Run as "${NON_ROOT}" only in service "${hit.service.name}"`, edits: [edit], isPreferred: false });
       }

@@ -1,8 +1,10 @@
-// CG-C101: a service `image:` that is not pinned by digest (`@sha256:…`).
+// CG-C101: a service `image:` with a fixed tag that is not pinned by digest (`@sha256:…`). An image
+// without a tag or with a floating tag is CG-C001's (one risk, one finding: catalogue §6.2), decided
+// on C001's condition even when C001 is off or suppressed.
 import type { ComposeModel, ScalarInfo } from '../../engine/compose/model';
 import { pulledImages } from '../../engine/compose/images';
 import { groupByWritten, receiversInfo, serviceNames, type Hit } from '../../engine/compose/written';
-import { parseImageRef } from '../../engine/dockerfile/image-ref';
+import { hasMovingTag, parseImageRef } from '../../engine/dockerfile/image-ref';
 import type { RuleFinding, Rule } from '../../engine/types';
 
 interface Data {
@@ -18,7 +20,8 @@ export const rule: Rule<ComposeModel> = {
     description:
       'A service `image:` has no `@sha256:` digest: a tag can be moved to a different image, so the image that runs is whatever the registry serves at pull time.',
     kind: 'compose',
-    severity: 'info',
+    // A Hint in baseline, as Docker's own language server reports an unpinned digest (catalogue §6.2).
+    severity: 'hint',
     strictSeverity: 'warning',
     equivalents: [],
     fixable: false,
@@ -27,7 +30,9 @@ export const rule: Rule<ComposeModel> = {
     const hits: Hit<Data>[] = [];
     for (const { service, entry, node, scalar, text, unknownTagOrDigest, shown } of pulledImages(model)) {
       // The digest lives after the last `/`: an unresolved variable there may hold one.
-      if (unknownTagOrDigest || parseImageRef(text).digest !== null) continue;
+      if (unknownTagOrDigest) continue;
+      const ref = parseImageRef(text);
+      if (ref.digest !== null || hasMovingTag(ref)) continue;
       hits.push({ node, service, via: entry.via, data: { scalar, image: shown } });
     }
     const findings: RuleFinding[] = [];

@@ -1,15 +1,15 @@
 // CG-C102: settings that are each reported on their own but together amount to host takeover:
 // host network + privileged / NET_ADMIN / NET_RAW, host PID + SYS_PTRACE, docker.sock + root (or no
 // user), privileged + `/`, `/dev` or `/sys` bind-mounted. One Error per combination, on the service key.
-import { isMap } from 'yaml';
 import type { ComposeModel, ComposeService } from '../../engine/compose/model';
 import { isHostValue } from '../../engine/compose/presence';
-import { isDockerSocket, isHostPath, parseShortVolume } from '../../engine/compose/volumes';
+import { isDockerSocket } from '../../engine/compose/volumes';
+import { bindSource } from '../../engine/compose/service-volumes';
 import type { RuleFinding, RelatedInfo, Rule } from '../../engine/types';
 import type { Node } from '../../engine/compose/yaml-ast';
-import { isRootUserSpec } from './C010-root-user';
-import { capabilityName } from './C021-cap-add';
-import { normalizeHostPath } from './C051-sensitive-host-path';
+import { isRootUserSpec } from '../../engine/users';
+import { capabilityName } from '../../engine/compose/capabilities';
+import { normalizeHostPath } from '../../engine/compose/host-paths';
 
 /** One written value that takes part in a combination. */
 interface Part {
@@ -111,20 +111,8 @@ function bindMounts(model: ComposeModel, service: ComposeService): { path: strin
   if (!entry) return [];
   const result: { path: string; part: Part }[] = [];
   for (const item of model.entryItems(entry)) {
-    const node = item.node;
-    if (!node) continue;
-    if (isMap(node)) {
-      const view = model.viewOf(node);
-      const type = model.scalar(view?.get('type')?.value)?.interpolated.text.trim().toLowerCase();
-      const source = view?.get('source');
-      const path = model.scalar(source?.value)?.interpolated.text.trim();
-      if (type === 'bind' && source?.value && path) result.push({ path, part: { node: source.value, label: `volume ${path}` } });
-      continue;
-    }
-    const scalar = model.scalar(node);
-    if (!scalar || scalar.isNull) continue;
-    const volume = parseShortVolume(scalar.interpolated.text.trim());
-    if (volume.source !== undefined && isHostPath(volume.source)) result.push({ path: volume.source, part: { node, label: `volume ${volume.source}` } });
+    const bind = item.node ? bindSource(model, item.node) : undefined;
+    if (bind) result.push({ path: bind.path, part: { node: bind.at, label: `volume ${bind.path}` } });
   }
   return result;
 }

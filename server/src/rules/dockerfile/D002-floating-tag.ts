@@ -1,17 +1,9 @@
 // CG-D002: FROM image with a floating/channel tag (`latest`, `stable`, `lts-alpine` …) and no digest.
 import type { Range } from 'vscode-languageserver-types';
+import { isFloatingTag } from '../../engine/dockerfile/image-ref';
 import type { DockerfileModel } from '../../engine/dockerfile/model';
 import type { RuleFinding, Rule } from '../../engine/types';
 import { registryImages, relatedToImageArgs } from './helpers';
-
-/** The catalogue's default list of channel tags. */
-export const FLOATING_TAGS = ['latest', 'stable', 'edge', 'nightly', 'dev', 'beta', 'canary', 'lts', 'current', 'rolling', 'mainline'];
-
-/** A listed word, or a listed word followed by `-` (`lts-alpine`, `stable-slim`). */
-export function isFloatingTag(tag: string, words: readonly string[] = FLOATING_TAGS): boolean {
-  const lower = tag.toLowerCase();
-  return words.some((word) => lower === word || lower.startsWith(`${word}-`));
-}
 
 export const rule: Rule<DockerfileModel> = {
   meta: {

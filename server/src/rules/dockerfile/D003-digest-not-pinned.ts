@@ -1,9 +1,11 @@
-// CG-D003: FROM image without a `@sha256:` digest. A tag can be re-pushed; only a digest names
-// exactly one image. A malformed digest is reported too: the build would fail on it.
+// CG-D003: FROM image with a fixed tag but without a `@sha256:` digest. A tag can be re-pushed;
+// only a digest names exactly one image. A malformed digest is reported too: the build would fail
+// on it. An image without a tag or with a floating tag is CG-D001's / CG-D002's (one risk, one
+// finding: catalogue §6.2), decided on their condition even when those rules are off.
 import type { Range } from 'vscode-languageserver-types';
+import { hasMovingTag, isValidReference } from '../../engine/dockerfile/image-ref';
 import type { DockerfileModel } from '../../engine/dockerfile/model';
 import type { RuleFinding, Rule } from '../../engine/types';
-import { isValidReference } from './D005-unresolved-arg-in-from';
 import { registryImages, relatedToDeclarations, type RegistryImage } from './helpers';
 
 function relatedArgs(image: RegistryImage['image']) {
@@ -18,7 +20,8 @@ export const rule: Rule<DockerfileModel> = {
     description:
       'A FROM image without `@sha256:<digest>` can change under the same tag whenever the publisher pushes. Append the digest to pin exactly one image (keep the tag for readers).',
     kind: 'dockerfile',
-    severity: 'info',
+    // A Hint in baseline, as Docker's own language server reports it (catalogue §6.2).
+    severity: 'hint',
     strictSeverity: 'warning',
     equivalents: ['Semgrep dockerfile.audit.dockerfile-source-not-pinned', 'DLS not_pinned_digest'],
     fixable: false,
@@ -27,6 +30,7 @@ export const rule: Rule<DockerfileModel> = {
     const findings: RuleFinding[] = [];
     for (const { image, ref } of registryImages(model)) {
       if (ref.digest !== null && ref.digestValid) continue;
+      if (hasMovingTag(ref)) continue;
       // An invalid reference does not build at all (CG-D005 reports those that come from an ARG).
       if (ref.digest === null && !isValidReference(image.resolved)) continue;
       const literal = !image.hasVariables && image.range.start.line === image.range.end.line && image.text === image.resolved;

@@ -5,20 +5,8 @@
 import type { Range } from 'vscode-languageserver-types';
 import type { DockerfileModel, Stage, VarDecl } from '../../engine/dockerfile/model';
 import { PLATFORM_ARGS } from '../../engine/dockerfile/args';
+import { isValidReference } from '../../engine/dockerfile/image-ref';
 import type { RuleFinding, RelatedInfo, Rule } from '../../engine/types';
-
-/**
- * The reference grammar of distribution/reference: `[host[:port]/]component(/component)*[:tag][@digest]`,
- * lower-case path components, a tag of at most 128 word characters, dots and dashes.
- */
-const COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
-const HOST = '(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\\[[0-9A-Fa-f:]+\\])(?::[0-9]+)?';
-const REFERENCE = new RegExp(`^(?:${HOST}/)?${COMPONENT}(?:/${COMPONENT})*(?::[\\w][\\w.-]{0,127})?(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$`);
-
-/** Whether a resolved FROM value is a valid image reference (or a stage name, or scratch). */
-export function isValidReference(value: string): boolean {
-  return REFERENCE.test(value);
-}
 
 export const rule: Rule<DockerfileModel> = {
   meta: {

@@ -1,6 +1,10 @@
 // CG-D020: the shipped stage (and the stages it builds on) never sets USER, so the container
 // runs as the base image's user, which is root unless the image is known to set another.
+// An image that starts as root to drop privileges at runtime (gosu, su-exec, s6-overlay, or a
+// root-then-drop base image such as postgres) is reported at Info with no USER fix: a USER line
+// would break its entrypoint (catalogue §6.3).
 import type { DockerfileModel } from '../../engine/dockerfile/model';
+import { privilegeDrop } from '../../engine/dockerfile/privilege-drop';
 import type { Rule } from '../../engine/types';
 import { createUserFix, stageLabel, typedShippedStage, userInsertionEdit } from './helpers';
 
@@ -25,19 +29,33 @@ export const rule: Rule<DockerfileModel> = {
     fixable: true,
   },
   check(model, context) {
+    if (!model.hasFrom) return []; // a fragment without FROM has no final image yet (catalogue §6.3)
     const stage = typedShippedStage(model, context);
     if (!stage) return [];
     // Any USER in the chain, or a base image known to run as a non-root user, satisfies this rule
     // (a root USER is CG-D021's business).
     if (model.effectiveUser(stage)) return [];
+    const where = model.chainOf(stage).length > 1 ? `stage ${stageLabel(stage)} or the stages it builds on` : `stage ${stageLabel(stage)}`;
+    const range = stage.image.range ?? stage.from.keywordRange;
+    const drop = privilegeDrop(model, stage);
+    if (drop) {
+      return [
+        {
+          message: `No USER is set in ${where}, so the container starts as root, which looks intended: ${drop.reason}. Check that the service does end up running as an unprivileged user; a USER line here would break the start-up.`,
+          range,
+          severity: 'info',
+          related: drop.range === range ? undefined : [{ range: drop.range, message: `Starting as root is intended here: ${drop.reason}.` }],
+          fixes: [],
+        },
+      ];
+    }
     const base = model.baseImage(stage);
     const fix = createUserFix(base);
-    const where = model.chainOf(stage).length > 1 ? `stage ${stageLabel(stage)} or the stages it builds on` : `stage ${stageLabel(stage)}`;
     const what = base.family === 'scratch' ? 'FROM scratch has no users: it runs as uid 0' : 'the container runs as root';
     return [
       {
         message: `No USER is set in ${where}, so ${what}. Switch to an unprivileged user.`,
-        range: stage.image.range ?? stage.from.keywordRange,
+        range,
         fixes: [
           {
             title: fix.title,

@@ -1,8 +1,12 @@
 // CG-D021: the user the shipped image runs as, set by the last USER of the shipped chain,
-// is root (`root`, `0`, `root:*`, `0:*`, after ARG/ENV resolution).
+// is root (`root`, `0`, `root:*`, `0:*`, after ARG/ENV resolution). An image that starts as root to
+// drop privileges at runtime (gosu, su-exec, s6-overlay, or a root-then-drop base image) is
+// reported at Info with no USER fix: a USER line would break its entrypoint (catalogue §6.3).
 import type { DockerfileModel, EffectiveUser, Stage } from '../../engine/dockerfile/model';
+import { privilegeDrop } from '../../engine/dockerfile/privilege-drop';
 import type { RuleFinding, RelatedInfo, Rule } from '../../engine/types';
-import { createUserFix, isRootUser, relatedToDeclarations, stageLabel, typedShippedStage, userInsertionEdit, type UserFix } from './helpers';
+import { isRootUser } from '../../engine/users';
+import { createUserFix, relatedToDeclarations, stageLabel, typedShippedStage, userInsertionEdit, type UserFix } from './helpers';
 
 export const rule: Rule<DockerfileModel> = {
   meta: {
@@ -24,6 +28,7 @@ export const rule: Rule<DockerfileModel> = {
     fixable: true,
   },
   check(model, context) {
+    if (!model.hasFrom) return []; // a fragment without FROM has no final image yet (catalogue §6.3)
     const stage = typedShippedStage(model, context);
     if (!stage) return [];
     const user = model.effectiveUser(stage);
@@ -37,12 +42,28 @@ export const rule: Rule<DockerfileModel> = {
     related.push(
       ...relatedToDeclarations(user.usedVars, (d) => `'${user.resolved}' comes from ${d.kind === 'ENV' ? 'ENV' : 'ARG'} ${d.name}.`),
     );
+    const shown = user.text === user.resolved ? user.text : `${user.text} (= ${user.resolved})`;
+    const range = user.inherited ? stage.image.range ?? stage.from.keywordRange : user.range;
+    const drop = privilegeDrop(model, stage);
+    if (drop) {
+      const what = user.inherited ? `Stage ${stageLabel(stage)} inherits USER ${user.text} from stage ${stageLabel(user.stage)}` : `The last USER of the image is ${shown}`;
+      related.push({ range: drop.range, message: `Starting as root is intended here: ${drop.reason}.` });
+      return [
+        {
+          message: `${what}, so the container starts as root, which looks intended: ${drop.reason}. Check that the service does end up running as an unprivileged user; a USER line here would break the start-up.`,
+          range,
+          severity: 'info',
+          related,
+          fixes: [],
+        },
+      ];
+    }
     const fix = switchBackFix(model, stage, user);
     const finding: RuleFinding = {
       message: user.inherited
         ? `Stage ${stageLabel(stage)} inherits USER ${user.text} from stage ${stageLabel(user.stage)}, so the container runs as root. Switch to an unprivileged user.`
-        : `The last USER of the image is ${user.text === user.resolved ? user.text : `${user.text} (= ${user.resolved})`}, so the container runs as root. Switch back to an unprivileged user after the steps that need root.`,
-      range: user.inherited ? stage.image.range ?? stage.from.keywordRange : user.range,
+        : `The last USER of the image is ${shown}, so the container runs as root. Switch back to an unprivileged user after the steps that need root.`,
+      range,
       related: related.length ? related : undefined,
       fixes: [
         {

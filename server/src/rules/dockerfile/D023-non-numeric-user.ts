@@ -4,7 +4,8 @@
 import type { DockerfileModel, Instruction, Stage } from '../../engine/dockerfile/model';
 import { commandsOf, programOf, type ShellWord } from '../../engine/dockerfile/shell';
 import type { RuleFinding, Fix, Rule } from '../../engine/types';
-import { isRootUser, typedShippedStage } from './helpers';
+import { isRootUser } from '../../engine/users';
+import { typedShippedStage } from './helpers';
 
 export const rule: Rule<DockerfileModel> = {
   meta: {

@@ -4,7 +4,7 @@
 import type { DockerfileModel } from '../../engine/dockerfile/model';
 import type { RuleFinding, Rule } from '../../engine/types';
 import { listItems, normalizePath } from './declarations';
-import { isRootUser } from './helpers';
+import { isRootUser } from '../../engine/users';
 
 /** Destinations that are meant to be written at runtime (by path prefix, or by last segment). */
 const WRITABLE_ROOTS = ['/tmp', '/var/tmp', '/var/cache', '/var/lib', '/var/log', '/var/run', '/run', '/data', '/cache'];

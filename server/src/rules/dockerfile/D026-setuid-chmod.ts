@@ -4,7 +4,8 @@
 import type { DockerfileModel, Instruction, Stage } from '../../engine/dockerfile/model';
 import { commandsOf, programOf, type ShellWord } from '../../engine/dockerfile/shell';
 import type { RuleFinding, Fix, Rule } from '../../engine/types';
-import { insertBefore, isRootUser, userInsertionEdit } from './helpers';
+import { isRootUser } from '../../engine/users';
+import { insertBefore, userInsertionEdit } from './helpers';
 
 export const STRIP_SETUID = 'RUN find / -xdev -perm /6000 -type f -exec chmod a-s {} + || true';
 /** A RUN that strips the bits from the whole filesystem, like the fix inserts. */

@@ -1,12 +1,12 @@
 // CG-D106: images used outside FROM that are not pinned: `COPY --from=<image>` and
 // `RUN --mount=…,from=<image>` with no tag, or a floating tag, and no digest (Warning); and the
-// `# syntax=` frontend image without a digest (Info) — BuildKit pulls and *executes* it to parse
-// the file. A stage name (case-insensitive) or index (`--from=0`) is not an image.
+// `# syntax=` frontend image without a digest — BuildKit pulls and *executes* it to parse the file.
+// The frontend is a tag without a digest, which catalogue §6.2 makes a Hint in baseline and a
+// Warning in strict (like CG-D003). A stage name (case-insensitive) or index (`--from=0`) is not an image.
 import type { Range } from 'vscode-languageserver-types';
 import type { DockerfileModel, Instruction } from '../../engine/dockerfile/model';
-import { parseImageRef } from '../../engine/dockerfile/image-ref';
+import { isFloatingTag, parseImageRef } from '../../engine/dockerfile/image-ref';
 import type { RuleFinding, Rule } from '../../engine/types';
-import { isFloatingTag } from './D002-floating-tag';
 
 export const rule: Rule<DockerfileModel> = {
   meta: {
@@ -19,7 +19,7 @@ export const rule: Rule<DockerfileModel> = {
     equivalents: [],
     fixable: false,
   },
-  check(model) {
+  check(model, context) {
     const findings: RuleFinding[] = [];
     const syntax = model.directives.find((d) => d.name === 'syntax');
     if (syntax && syntax.value !== '') {
@@ -28,7 +28,7 @@ export const rule: Rule<DockerfileModel> = {
         findings.push({
           message: `The syntax directive '${syntax.value}' is not pinned to a digest: BuildKit pulls this frontend image and runs it to parse the file, so whoever moves the tag changes how it is built. Add @sha256:<digest>.`,
           range: syntax.valueRange,
-          severity: 'info',
+          severity: context.profile === 'strict' ? 'warning' : 'hint',
           fixes: [],
         });
       }

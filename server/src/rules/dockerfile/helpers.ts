@@ -1,5 +1,5 @@
 // Shared pieces of the Dockerfile rules: where to insert lines, how to create a non-root user
-// for a base image family, who counts as root.
+// for a base image family. Who counts as root is engine/users.ts.
 import type { Range, TextEdit } from 'vscode-languageserver-types';
 import type { BaseImageInfo, DockerfileModel, ImageRef, Instruction, Stage, StageImage, VarDecl } from '../../engine/dockerfile/model';
 import type { RelatedInfo, RuleContext } from '../../engine/types';
@@ -62,11 +62,6 @@ export function createUserFix(base: BaseImageInfo): UserFix {
     default:
       return { lines: [numeric], title: `Switch to the numeric non-root user ${APP_UID}:${APP_UID}`, isPreferred: false };
   }
-}
-
-/** root, uid 0 (any number of zeros) and Windows' ContainerAdministrator. */
-export function isRootUser(user: string): boolean {
-  return user === 'root' || /^0+$/.test(user) || user.toLowerCase() === 'containeradministrator';
 }
 
 /**

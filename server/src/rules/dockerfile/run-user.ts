@@ -1,7 +1,7 @@
 // The user a given instruction runs as: the last USER before it in its stage, else in the
 // stages it inherits from, else the base image's default user (root when unknown).
 import type { DockerfileModel, Instruction } from '../../engine/dockerfile/model';
-import { isRootUser } from './helpers';
+import { isRootUser } from '../../engine/users';
 
 export interface UserAt {
   /** The USER argument as written (`app`, `$U`), or the base image's default user; null means root by default. */
