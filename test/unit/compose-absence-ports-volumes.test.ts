@@ -33,53 +33,56 @@ describe('CG-C042 privileged ports', () => {
       'services:', // 0
       '  web:', // 1
       '    ports:', // 2
-      '      - "80:8080"', // 3 host 80: Info
-      '      - "8080:80"', // 4 container 80: Hint
-      '      - "1000-1030:9000-9030"', // 5 host range starting below 1024: Info
-      '      - "443"', // 6 random host port, container 443: Hint
-      '      - "8443:8443"', // 7
-      '      - "127.0.0.1:53:53/udp"', // 8 host 53, whatever the IP: Info
-      '      - "${P}:80"', // 9 unknown host port: container 80: Hint
+      '      - "127.0.0.1:80:8080"', // 3 host 80: Info
+      '      - "127.0.0.1:8080:80"', // 4 container 80: Hint
+      '      - "127.0.0.1:1000-1030:9000-9030"', // 5 host range starting below 1024: Info
+      '      - "127.0.0.1::443"', // 6 random host port, container 443: Hint
+      '      - "127.0.0.1:8443:8443"', // 7
+      '      - "127.0.0.1:53:53/udp"', // 8 host 53: Info
+      '      - "${IP}:8080:80"', // 9 unknown host IP (not C041's): container 80: Hint
       '      - target: 22', // 10 long form without published: Hint on target
-      '      - target: 8080', // 11
-      '        published: 81', // 12 Info on published
+      '        host_ip: 127.0.0.1', // 11
+      '      - target: 8080', // 12
+      '        published: 81', // 13 Info on published
+      '        host_ip: "::1"', // 14
+      '      - "80:80"', // 15 on all interfaces: CG-C041's entry, not C042's (§6.2)
     );
     const findings = check(C042, text);
     assert.deepEqual(
       findings.map((f) => [f.range, f.severity]),
       [
-        [r(3, 8, 3, 17), undefined],
-        [r(4, 8, 4, 17), 'hint'],
-        [r(5, 8, 5, 29), undefined],
-        [r(6, 8, 6, 13), 'hint'],
+        [r(3, 8, 3, 27), undefined],
+        [r(4, 8, 4, 27), 'hint'],
+        [r(5, 8, 5, 39), undefined],
+        [r(6, 8, 6, 24), 'hint'],
         [r(8, 8, 8, 29), undefined],
-        [r(9, 8, 9, 17), 'hint'],
+        [r(9, 8, 9, 23), 'hint'],
         [r(10, 16, 10, 18), 'hint'],
-        [r(12, 19, 12, 21), undefined],
+        [r(13, 19, 13, 21), undefined],
       ],
     );
-    assert.match(findings[0].message, /^Port "80:8080" of service "web" publishes host port 80, a privileged port/);
+    assert.match(findings[0].message, /^Port "127\.0\.0\.1:80:8080" of service "web" publishes host port 80, a privileged port/);
     assert.match(findings[1].message, /maps to container port 80, below 1024, and the service keeps NET_BIND_SERVICE/);
     assert.ok(findings.every((f) => f.fixes.length === 0));
   });
 
   it('is silent for container ports when cap_drop has ALL or NET_BIND_SERVICE, even with cap_add back', () => {
     for (const drop of ['[ALL]', '[cap_net_bind_service]', '[all]']) {
-      const text = lines('services:', '  web:', `    cap_drop: ${drop}`, '    cap_add: [NET_BIND_SERVICE]', '    ports: ["8080:80", "81:8081"]');
+      const text = lines('services:', '  web:', `    cap_drop: ${drop}`, '    cap_add: [NET_BIND_SERVICE]', '    ports: ["127.0.0.1:8080:80", "127.0.0.1:81:8081"]');
       assert.deepEqual(check(C042, text).map((f) => f.severity), [undefined], drop);
     }
   });
 
   it('reports an anchored port list once with each receiving service', () => {
-    const text = lines('x-p: &p ["80:80"]', 'services:', '  a:', '    ports: *p', '  b:', '    ports: *p');
+    const text = lines('x-p: &p ["127.0.0.1:80:80"]', 'services:', '  a:', '    ports: *p', '  b:', '    ports: *p');
     const [finding, ...rest] = check(C042, text);
     assert.equal(rest.length, 0);
-    assert.deepEqual(finding.range, r(0, 9, 0, 16));
+    assert.deepEqual(finding.range, r(0, 9, 0, 26));
     assert.equal(finding.related!.length, 2);
   });
 
   it('is suppressed by the KICS pragma', () => {
-    const text = lines('services:', '  web:', '    ports:', '      # kics-scan disable=bc2908f3-f73c-40a9-8793-c1b7d5544f79', '      - "80:80"');
+    const text = lines('services:', '  web:', '    ports:', '      # kics-scan disable=bc2908f3-f73c-40a9-8793-c1b7d5544f79', '      - "127.0.0.1:80:80"');
     assert.ok(!ids(text).includes('CG-C042'));
     assert.ok(ids(text.replace(/ *# kics.*\n/, '')).includes('CG-C042'));
   });
@@ -96,18 +99,15 @@ describe('CG-C045 host port published twice', () => {
       '      - "0.0.0.0:8080:3000"', // 5 same as "8080:80" (no IP = 0.0.0.0)
       '      - "127.0.0.1:9000:9000"', // 6 other IP and protocol: no clash
       '      - target: 81', // 7
-      '        published: "8079-8081"', // 8 range covering 8080
+      '        published: "8079-8081"', // 8 a host range for one container port: any free port of it, no clash
       '  other:', // 9
       '    ports: ["8081:81/udp"]', // 10
     );
     const findings = check(C045, text);
-    assert.deepEqual(findings.map((f) => f.range), [r(2, 12, 2, 21), r(5, 8, 5, 27), r(8, 19, 8, 30)]);
+    assert.deepEqual(findings.map((f) => f.range), [r(2, 12, 2, 21), r(5, 8, 5, 27)]);
     assert.equal(findings[0].ruleId, 'CG-C045');
     assert.match(findings[0].message, /^Port "8080:80" of service "web" publishes 0\.0\.0\.0:8080\/tcp, which "api" also publishes/);
-    assert.deepEqual(findings[0].related, [
-      { range: r(5, 8, 5, 27), message: 'Service "api" publishes 0.0.0.0:8080/tcp here too.' },
-      { range: r(8, 19, 8, 30), message: 'Service "api" publishes 0.0.0.0:8080/tcp here too.' },
-    ]);
+    assert.deepEqual(findings[0].related, [{ range: r(5, 8, 5, 27), message: 'Service "api" publishes 0.0.0.0:8080/tcp here too.' }]);
     assert.ok(findings.every((f) => f.fixes.length === 0));
   });
 

@@ -2,7 +2,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { composeRules } from '../../server/src/rules/compose';
-import { isReadOnlyExempt, normalizeHostPath, rule as C051, sensitivity } from '../../server/src/rules/compose/C051-sensitive-host-path';
+import { rule as C051 } from '../../server/src/rules/compose/C051-sensitive-host-path';
+import { isReadOnlyExempt, normalizeHostPath, sensitivity } from '../../server/src/engine/compose/host-paths';
 import { rule as C052 } from '../../server/src/rules/compose/C052-mount-propagation';
 import { checkCompose as check, composeIds as ids, fixCompose as fix, lines, range as r } from './kit';
 
@@ -22,11 +23,14 @@ describe('CG-C051 host paths', () => {
       const normal = normalizeHostPath(p);
       return normal === undefined ? 'relative' : sensitivity(normal)?.tier;
     };
-    for (const p of ['/', '//', '/etc', '/etc/', '/etc/nginx', '/proc/1', '/sys', '/dev/shm', '/boot', '/root/.ssh', '/lib', '/lib64', '/libx32', '/usr', '/bin', '/sbin', '/var/lib/docker', '/var/lib/docker/volumes', '/run', '/run/containerd', '/var/run', '/var/./run/x', '/srv/../etc']) {
+    // Catalogue §6.3: the roots themselves and credential or control locations are Errors …
+    for (const p of ['/', '//', '/etc', '/etc/', '/etc/shadow', '/etc/ssh/sshd_config', '/etc/sudoers.d', '/proc/1', '/sys', '/dev/shm', '/boot', '/root/.ssh', '/lib', '/lib64', '/libx32', '/lib/modules', '/usr', '/bin', '/sbin', '/var/lib/docker', '/var/lib/docker/volumes', '/run', '/run/containerd', '/var/run', '/var/./run/x', '/srv/../etc', '~/.ssh', '/home/bob/.aws/credentials']) {
       assert.equal(tier(p), 'error', p);
     }
-    for (const p of ['/home', '/home/me', '~', '~/.ssh', '~bob/x', '/var', '/var/log', '/var/lib/postgres', '/srv/data', '/media/usb', '/mnt/data']) assert.equal(tier(p), 'warning', p);
-    for (const p of ['/etcd', '/opt/app', '/data', '/usrlocal', '/variable', '/tmp', '/homework']) assert.equal(tier(p), undefined, p);
+    // … other system paths, whole home directories and their dotfiles, and the data roots themselves are Warnings …
+    for (const p of ['/etc/nginx', '/usr/local/bin', '/lib/firmware', '/home', '/home/me', '~', '~/.bashrc', '~bob/.config/x', '/var', '/var/log', '/var/lib/postgres', '/srv', '/media', '/mnt']) assert.equal(tier(p), 'warning', p);
+    // … and application data below them is not reported.
+    for (const p of ['/etcd', '/opt', '/opt/app', '/data', '/usrlocal', '/variable', '/tmp', '/homework', '/srv/data', '/media/usb', '/mnt/data', '~/projects', '~bob/x', '/home/me/data']) assert.equal(tier(p), undefined, p);
     for (const p of ['./etc', 'etc', '../etc', 'C:\\Windows', '\\\\server\\share', '\u0000/etc']) assert.equal(tier(p), 'relative', p);
     assert.ok(isReadOnlyExempt('/etc/localtime'));
     assert.ok(isReadOnlyExempt('/usr/share/zoneinfo/Europe/Paris'));
@@ -58,9 +62,8 @@ describe('CG-C051 host paths', () => {
       findings.map((f) => [f.range, f.severity]),
       [
         [r(3, 8, 3, 22), undefined],
-        [r(4, 8, 4, 32), 'warning'],
-        [r(5, 8, 5, 27), 'warning'],
-        [r(6, 8, 6, 32), 'info'],
+        [r(4, 8, 4, 32), 'info'],
+        [r(6, 8, 6, 32), 'warning'],
       ],
     );
     assert.equal(
@@ -71,7 +74,7 @@ describe('CG-C051 host paths', () => {
       findings[1].message,
       'Service "web" bind-mounts the host path "/etc/nginx" (under /etc) read-only: the container can still read host files there (keys, credentials, configuration). Mount only the files it needs.',
     );
-    assert.match(findings[3].message, /host path "~\/.aws" \(under \/home\) read-only/);
+    assert.match(findings[2].message, /host path "~\/.aws" read-only/);
     assert.ok(findings.every((f) => f.fixes.length === 0), 'no fix clears these');
   });
 
@@ -92,8 +95,9 @@ describe('CG-C051 host paths', () => {
       '        target: /etc', // 12
     );
     const findings = check(C051, long);
-    assert.deepEqual(findings.map((f) => [f.range, f.severity]), [[r(4, 16, 4, 21), 'warning'], [r(8, 16, 8, 24), 'warning']]);
-    assert.match(findings[1].message, /"\/srv\/www" \(under \/srv\) read-write/);
+    // `/srv/www` is application data below /srv: not reported (§6.3).
+    assert.deepEqual(findings.map((f) => [f.range, f.severity]), [[r(4, 16, 4, 21), 'warning']]);
+    assert.match(findings[0].message, /"\/proc" read-only/);
   });
 
   it('skips read-only mounts of the exempt paths and offers "make read-only" where it clears the finding', () => {
@@ -154,14 +158,14 @@ describe('CG-C051 host paths', () => {
       '  plain: {}', // 17
     );
     const findings = check(C051, top);
-    assert.deepEqual(findings.map((f) => [f.range, f.severity]), [[r(14, 14, 14, 22), undefined], [r(16, 40, 16, 50), 'warning']]);
+    assert.deepEqual(findings.map((f) => [f.range, f.severity]), [[r(14, 14, 14, 22), 'warning'], [r(16, 40, 16, 50), 'warning']]);
     assert.match(findings[0].message, /^Volume "conf" binds the host path "\/etc\/app" \(under \/etc\) read-write; every service that mounts it gets it\./);
     assert.deepEqual(findings[0].related, [
       { range: r(3, 8, 3, 21), message: 'Service "a" mounts volume "conf" here (read-only).' },
       { range: r(6, 8, 8, 21), message: 'Service "b" mounts volume "conf" here.' },
     ]);
     const allRo = top.replace('        target: /conf\n', '        target: /conf\n        read_only: true\n');
-    assert.equal(check(C051, allRo)[0].severity, 'warning');
+    assert.equal(check(C051, allRo)[0].severity, 'info');
   });
 
   it('reports an anchored mount once with its receivers; skips unresolved paths', () => {
@@ -172,8 +176,8 @@ describe('CG-C051 host paths', () => {
     assert.match(finding.message, /^Services "a", "b" bind-mount the host path "\/"/);
     assert.equal(finding.related!.length, 2);
     const vars = check(C051, lines('services:', '  web:', '    volumes:', '      - ${DATA}:/data', '      - ${ROOT:-/etc}:/e', '      - /etc/${APP}:/x', '      - ${HOME}/.ssh:/k:ro', '      - $HOMEDIR/x:/y'));
-    assert.deepEqual(vars.map((f) => [f.range.start.line, f.severity]), [[4, undefined], [6, 'info']]);
-    assert.match(vars[1].message, /host path "~\/.ssh" \(under \/home\) read-only/);
+    assert.deepEqual(vars.map((f) => [f.range.start.line, f.severity]), [[4, undefined], [6, 'warning']]);
+    assert.match(vars[1].message, /host path "~\/.ssh" read-only/);
   });
 
   it('is suppressed by its KICS pragma and by kics-scan ignore-line above the item', () => {

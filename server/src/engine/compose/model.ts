@@ -48,9 +48,29 @@ export interface SequenceItem {
   via: ViaStep[];
 }
 
+/** One place where a service is written: its key under `services:` in one YAML document of the file. */
+export interface ServiceDefinition {
+  /** Index of the YAML document. */
+  document: number;
+  keyNode: Scalar;
+  keyRange: Range;
+  /** The service's entry in that document's (resolved) `services` mapping. */
+  entry: MapEntry;
+  /** The mapping written under the service key itself; undefined when the value is an alias or not a mapping. */
+  ownMap: YAMLMap | undefined;
+  /** Resolved keys of this definition alone. */
+  view: MapView | undefined;
+}
+
+/**
+ * A service of the file. A service written in several YAML documents of one file (`---`) is one service,
+ * merged as Compose merges files (catalogue §6.3): a later document's key replaces an earlier one's
+ * (`!reset` removes it), and each key's entry still points to where that key is written. The key, entry
+ * and own mapping are those of the first definition: findings about the service as a whole sit there.
+ */
 export interface ComposeService {
   name: string;
-  /** Index of the YAML document (usually 0). */
+  /** Index of the YAML document of the first definition (usually 0). */
   document: number;
   keyNode: Scalar;
   keyRange: Range;
@@ -60,8 +80,10 @@ export interface ComposeService {
   node: YAMLMap | undefined;
   /** The mapping written under the service key itself: where fixes for this service insert keys. */
   ownMap: YAMLMap | undefined;
-  /** Resolved keys (own keys, then merged ones); undefined when the value is not a mapping. */
+  /** Resolved keys (own keys, then merged ones; then those of later documents); undefined when no definition is a mapping. */
   view: MapView | undefined;
+  /** Every definition, in file order (one, unless the file has several documents that define the service). */
+  definitions: ServiceDefinition[];
 }
 
 /** A named entry of a top-level section (`volumes`, `networks`, `secrets`, `configs`). */
@@ -87,7 +109,7 @@ export interface ComposeDocument {
 
 export interface ComposeModel extends ModelBase {
   documents: ComposeDocument[];
-  /** Every service of every document, `x-*` keys excluded, in file order. */
+  /** Every service of every document, `x-*` keys excluded, in file order; one per name (see `ComposeService`). */
   services: ComposeService[];
   /** Top-level `volumes:` entries. */
   volumes: TopLevelItem[];
@@ -121,6 +143,7 @@ class ComposeFile implements ComposeModel {
   readonly fileCommentLine = 0;
   readonly documents: ComposeDocument[] = [];
   readonly services: ComposeService[] = [];
+  private readonly serviceByName = new Map<string, ComposeService>();
   readonly volumes: TopLevelItem[];
   readonly style: YamlStyle;
   private readonly sections = new Map<string, TopLevelItem[]>();
@@ -213,18 +236,26 @@ class ComposeFile implements ComposeModel {
     if (!services) return;
     for (const item of services.entries) {
       if (item.key.startsWith('x-')) continue;
-      const view = this.viewOf(item.rawValue, item.via);
-      const node = view?.node;
-      this.services.push({
-        name: item.key,
+      const definition: ServiceDefinition = {
         document: document.index,
         keyNode: item.keyNode,
         keyRange: this.rangeOf(item.keyNode),
         entry: item,
-        node,
         ownMap: item.via.length === 0 && isMap(item.rawValue) ? item.rawValue : undefined,
-        view,
-      });
+        view: this.viewOf(item.rawValue, item.via),
+      };
+      const existing = this.serviceByName.get(item.key);
+      if (existing) {
+        existing.definitions.push(definition);
+        existing.view = mergeViews(existing.view, definition.view);
+        existing.node = existing.view?.node;
+        existing.ownMap ??= definition.ownMap;
+        continue;
+      }
+      const { view } = definition;
+      const service: ComposeService = { name: item.key, ...definition, node: view?.node, view, definitions: [definition] };
+      this.services.push(service);
+      this.serviceByName.set(item.key, service);
     }
   }
 
@@ -398,6 +429,19 @@ class ComposeFile implements ComposeModel {
   private lineAt(offset: number): number {
     return this.source.positionAt(offset).line;
   }
+}
+
+/**
+ * The view of a service written again in a later document: the later definition's keys replace the
+ * earlier ones (a `!reset` value removes the key), new keys come after. Keys are replaced whole, lists and
+ * mappings included: Compose would merge `environment` or append `ports`, a refinement left for later.
+ */
+function mergeViews(earlier: MapView | undefined, later: MapView | undefined): MapView | undefined {
+  if (!later) return earlier;
+  if (!earlier) return later;
+  const entries = earlier.entries.filter((entry) => !later.has(entry.key));
+  for (const entry of later.entries) if ((entry.rawValue as { tag?: string } | null)?.tag !== '!reset') entries.push(entry);
+  return new MapView(earlier.node, entries);
 }
 
 function firstLine(message: string): string {

@@ -3,7 +3,7 @@
 import type { ComposeModel, MapEntry, ScalarInfo } from './model';
 import { deletePair, insertPair } from './edits';
 import { UNKNOWN } from './interpolate';
-import { isShared, type Hit, type WrittenGroup } from './written';
+import { isShared, serviceNames, type Hit, type WrittenGroup } from './written';
 import type { Fix } from '../types';
 
 export interface ValueHit {
@@ -41,19 +41,64 @@ export function scalarKeyHits(
   const hits: Hit<ValueHit>[] = [];
   for (const service of model.services) {
     const entry = service.view?.get(key);
-    if (!entry?.value) continue;
-    const scalar = model.scalar(entry.value);
-    if (!scalar || scalar.isNull) continue;
-    const { interpolated } = scalar;
-    if (interpolated.known) {
-      if (matches(interpolated.value!.trim())) hits.push({ node: entry.value, service, via: entry.via, data: { entry, scalar } });
-    } else if (options.unknownMayMatch && interpolated.hasVariables && interpolated.text.trim() === UNKNOWN) {
-      hits.push({ node: entry.value, service, via: entry.via, data: { entry, scalar, variables: interpolated.variables } });
-    } else if (options.judgePartlyUnknown && interpolated.text.trim() !== UNKNOWN && matches(interpolated.text.trim())) {
-      hits.push({ node: entry.value, service, via: entry.via, data: { entry, scalar } });
+    const data = entry && valueHit(model, entry, matches, options);
+    if (data) hits.push({ node: entry!.value!, service, via: entry!.via, data });
+  }
+  return hits;
+}
+
+/** Whether the scalar value of `entry` matches (see `scalarKeyHits`), with what a finding needs. */
+function valueHit(model: ComposeModel, entry: MapEntry, matches: (value: string) => boolean, options: ValueHitOptions): ValueHit | undefined {
+  if (!entry.value) return undefined;
+  const scalar = model.scalar(entry.value);
+  if (!scalar || scalar.isNull) return undefined;
+  const { interpolated } = scalar;
+  if (interpolated.known) return matches(interpolated.value!.trim()) ? { entry, scalar } : undefined;
+  if (options.unknownMayMatch && interpolated.hasVariables && interpolated.text.trim() === UNKNOWN) {
+    return { entry, scalar, variables: interpolated.variables };
+  }
+  if (options.judgePartlyUnknown && interpolated.text.trim() !== UNKNOWN && matches(interpolated.text.trim())) return { entry, scalar };
+  return undefined;
+}
+
+/** Parts of a service that run with settings of their own: its build, and each lifecycle hook. */
+export type ServicePart = 'build' | 'post_start' | 'pre_stop';
+
+export interface PartValueHit extends ValueHit {
+  part: ServicePart;
+}
+
+/**
+ * Like `scalarKeyHits`, for `key` inside the parts of every service: the `build` mapping (`build.privileged`),
+ * and each item of the `post_start` / `pre_stop` lifecycle hooks (`privileged`, `user`). The hit's node is
+ * the value where it is written.
+ */
+export function partKeyHits(
+  model: ComposeModel,
+  parts: ServicePart[],
+  key: string,
+  matches: (value: string) => boolean,
+  options: ValueHitOptions = {},
+): Hit<PartValueHit>[] {
+  const hits: Hit<PartValueHit>[] = [];
+  for (const service of model.services) {
+    for (const part of parts) {
+      const entry = service.view?.get(part);
+      if (!entry) continue;
+      const views = part === 'build' ? [model.viewOf(entry.rawValue, entry.via)] : model.entryItems(entry).map((item) => model.viewOf(item.node, item.via));
+      for (const view of views) {
+        const inner = view?.get(key);
+        const data = inner && valueHit(model, inner, matches, options);
+        if (data) hits.push({ node: inner!.value!, service, via: inner!.via, data: { ...data, part } });
+      }
     }
   }
   return hits;
+}
+
+/** `the build of service "web"` / `a post_start hook of services "a", "b"`, for messages. */
+export function partOf(part: ServicePart, group: WrittenGroup<unknown>): string {
+  return part === 'build' ? `the build of ${serviceNames(group)}` : `a ${part} hook of ${serviceNames(group)}`;
 }
 
 /** `host` in any letter case, as CG-C040 reads `network_mode`. */
@@ -89,6 +134,8 @@ export function removeKeyFixes(model: ComposeModel, group: WrittenGroup<ValueHit
     const own = hit.service.ownMap;
     if (step?.kind !== 'merge' || !own) continue;
     const mergePair = own.items.find((pair) => pair.key === step.node);
+    // The merge key is in another definition of the service (another YAML document of the file).
+    if (!mergePair) continue;
     const edit = insertPair(model.source, model.style, own, key, { scalar: '!reset null' }, { after: mergePair as never });
     if (edit) fixes.push({ title: `Reset "${key}" only in service "${hit.service.name}"`, edits: [edit], isPreferred: false });
   }

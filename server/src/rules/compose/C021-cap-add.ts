@@ -4,23 +4,7 @@ import { deleteSequenceItem } from '../../engine/compose/edits';
 import { capitalize } from '../../engine/compose/presence';
 import { groupByWritten, isShared, receiversInfo, serviceNames, type Hit } from '../../engine/compose/written';
 import type { Fix, RuleFinding, Rule, TextEdit } from '../../engine/types';
-
-/** Docker's default capability set (moby `oci/caps/defaults.go`): adding one back after `cap_drop: [ALL]` is fine. */
-export const DEFAULT_CAPABILITIES = new Set([
-  'CHOWN', 'DAC_OVERRIDE', 'FSETID', 'FOWNER', 'MKNOD', 'NET_RAW', 'SETGID',
-  'SETUID', 'SETFCAP', 'SETPCAP', 'NET_BIND_SERVICE', 'SYS_CHROOT', 'KILL', 'AUDIT_WRITE',
-]);
-
-/** The catalogue's Error tier: each one is, or easily becomes, root on the host. */
-export const DANGEROUS_CAPABILITIES = new Set([
-  'ALL', 'SYS_ADMIN', 'SYS_MODULE', 'SYS_PTRACE', 'SYS_RAWIO', 'DAC_READ_SEARCH', 'NET_ADMIN',
-  'BPF', 'PERFMON', 'SYS_BOOT', 'SYSLOG', 'MAC_ADMIN', 'MAC_OVERRIDE',
-]);
-
-/** Capability names compare as in CG-C020: case-insensitive, `CAP_` prefix optional. */
-export function capabilityName(text: string): string {
-  return text.trim().toUpperCase().replace(/^CAP_/, '');
-}
+import { DANGEROUS_CAPABILITIES, DEFAULT_CAPABILITIES, capabilityName } from '../../engine/compose/capabilities';
 
 interface Data {
   name: string;

@@ -1,9 +1,12 @@
 // CG-C042: a published port below 1024 — on the host (Info, CIS 5.8) or, without cap_drop ALL /
-// NET_BIND_SERVICE, in the container (Hint, KICS).
-import { isMap } from 'yaml';
+// NET_BIND_SERVICE, in the container (Hint, KICS). Not reported on a port entry published on all host
+// interfaces: CG-C041 or CG-C111 reports that one (catalogue §6.2), decided on their condition, even when
+// those rules are off or suppressed.
 import type { ComposeModel, ComposeService } from '../../engine/compose/model';
+import { capabilityName } from '../../engine/compose/capabilities';
 import { UNKNOWN } from '../../engine/compose/interpolate';
-import { parseShortPort } from '../../engine/compose/ports';
+import { allInterfaces } from '../../engine/compose/port-exposure';
+import { portRange, readPortItem } from '../../engine/compose/ports';
 import { groupByWritten, receiversInfo, serviceNames, type Hit } from '../../engine/compose/written';
 import type { RuleFinding, Rule } from '../../engine/types';
 import type { Node } from '../../engine/compose/yaml-ast';
@@ -35,14 +38,16 @@ export const rule: Rule<ComposeModel> = {
       let canBind: boolean | undefined;
       for (const item of model.entryItems(entry)) {
         const node = item.node;
-        if (!node) continue;
-        const port = isMap(node) ? longPort(model, node) : shortPort(model, node);
-        if (!port) continue;
-        if (port.host !== undefined && port.host < PRIVILEGED) {
-          hits.push({ node: port.hostNode, service, via: item.via, data: { tier: 'host', port: port.host, written: port.written } });
-        } else if (port.container !== undefined && port.container < PRIVILEGED) {
+        const port = node ? readPortItem(model, node) : undefined;
+        // On all interfaces: CG-C041's or CG-C111's entry (one risk, one finding).
+        if (!node || !port || allInterfaces(model, node)) continue;
+        const host = port.hasHostField ? portRange(port.host)?.[0] : undefined;
+        const container = portRange(port.container)?.[0];
+        if (host !== undefined && host < PRIVILEGED) {
+          hits.push({ node: port.hostNode, service, via: item.via, data: { tier: 'host', port: host, written: port.written } });
+        } else if (container !== undefined && container < PRIVILEGED) {
           canBind ??= keepsBindCapability(model, service);
-          if (canBind) hits.push({ node: port.containerNode, service, via: item.via, data: { tier: 'container', port: port.container, written: port.written } });
+          if (canBind) hits.push({ node: port.containerNode, service, via: item.via, data: { tier: 'container', port: container, written: port.written } });
         }
       }
     }
@@ -70,56 +75,16 @@ export const rule: Rule<ComposeModel> = {
   },
 };
 
-interface Port {
-  host?: number;
-  hostNode: Node;
-  container?: number;
-  containerNode: Node;
-  written: string;
-}
-
-/** The lowest port of `80` or `8000-8010`; undefined when unknown or not a port. */
-function lowest(text: string | undefined): number | undefined {
-  if (text === undefined || text.includes(UNKNOWN)) return undefined;
-  const match = /^\s*(\d+)(?:\s*-\s*(\d+))?\s*$/.exec(text);
-  if (!match) return undefined;
-  return Math.min(Number(match[1]), match[2] === undefined ? Infinity : Number(match[2]));
-}
-
-function shortPort(model: ComposeModel, node: Node): Port | undefined {
-  const scalar = model.scalar(node);
-  if (!scalar || scalar.isNull) return undefined;
-  const spec = parseShortPort(scalar.interpolated.text.trim());
-  return {
-    host: spec.hasHostField ? lowest(spec.host) : undefined,
-    hostNode: scalar.node,
-    container: lowest(spec.container),
-    containerNode: scalar.node,
-    written: `"${scalar.text}"`,
-  };
-}
-
-function longPort(model: ComposeModel, map: Node): Port | undefined {
-  const view = model.viewOf(map);
-  const published = view?.get('published');
-  const target = view?.get('target');
-  if (!target?.value) return undefined;
-  const publishedText = model.scalar(published?.value)?.interpolated.text;
-  const targetText = model.scalar(target.value)?.interpolated.text;
-  return {
-    host: lowest(publishedText),
-    hostNode: published?.value ?? target.value,
-    container: lowest(targetText),
-    containerNode: target.value,
-    written: `"${publishedText !== undefined ? `${model.scalar(published!.value)!.text}:` : ''}${model.scalar(target.value)?.text ?? ''}"`,
-  };
-}
-
 /** Whether the merged service keeps NET_BIND_SERVICE: its `cap_drop` lists neither ALL nor it. */
 function keepsBindCapability(model: ComposeModel, service: ComposeService): boolean {
   const entry = service.view?.get('cap_drop');
   if (!entry) return true;
-  const names = model.entryItems(entry).map((item) => model.scalar(item.node)?.interpolated.text.trim().toUpperCase().replace(/^CAP_/, ''));
-  const single = model.scalar(entry.value)?.interpolated.text.trim().toUpperCase().replace(/^CAP_/, '');
-  return ![...names, single].some((name) => name !== undefined && (name === 'ALL' || name === 'NET_BIND_SERVICE' || name.includes(UNKNOWN)));
+  const text = (node: Node | null | undefined) => model.scalar(node)?.interpolated.text;
+  const names = model.entryItems(entry).map((item) => text(item.node));
+  const single = text(entry.value);
+  return ![...names, single].some((written) => {
+    if (written === undefined) return false;
+    const name = capabilityName(written);
+    return name === 'ALL' || name === 'NET_BIND_SERVICE' || name.includes(UNKNOWN);
+  });
 }

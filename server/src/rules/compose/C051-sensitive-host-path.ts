@@ -1,67 +1,16 @@
-// CG-C051: a bind mount of a sensitive host path (`/etc`, `/proc`, `/`, `/home` …).
-import { posix } from 'node:path';
+// CG-C051: a bind mount of a sensitive host path. Tiers (catalogue §6.3) are the engine's
+// (`engine/compose/host-paths.ts`): Error for system roots and credential or control locations, Warning for
+// other system paths, home directories and their dotfiles; application data below /mnt, /srv … is not reported.
 import { isMap } from 'yaml';
-import type { ComposeModel, ScalarInfo, TopLevelItem } from '../../engine/compose/model';
+import type { ComposeModel, TopLevelItem } from '../../engine/compose/model';
 import { insertPair, replaceNode } from '../../engine/compose/edits';
-import { UNKNOWN } from '../../engine/compose/interpolate';
+import { homeAwareSource, isReadOnlyExempt, sensitiveMount, type Tier } from '../../engine/compose/host-paths';
 import { capitalize } from '../../engine/compose/presence';
 import { isDockerSocket, isHostPath, parseShortVolume } from '../../engine/compose/volumes';
 import { groupByWritten, isShared, receiversInfo, serviceNames, type Hit } from '../../engine/compose/written';
 import type { Fix, RuleFinding, RelatedInfo, Rule, Severity, TextEdit } from '../../engine/types';
 import type { Node, YAMLMap } from '../../engine/compose/yaml-ast';
 import { serviceVolumes } from '../../engine/compose/service-volumes';
-
-/** Host paths whose mount is an Error (read-write) or a Warning (read-only). `/lib*` is matched apart. */
-const ERROR_PATHS = ['/etc', '/proc', '/sys', '/dev', '/boot', '/root', '/usr', '/bin', '/sbin', '/var/lib/docker', '/run', '/var/run'];
-/** Host paths whose mount is a Warning (read-write) or an Info (read-only). */
-const WARNING_PATHS = ['/home', '/var', '/srv', '/media', '/mnt'];
-/** Mounted read-only, these (and what lies under them) are routine: time zone, name resolution, CA certificates. */
-const READ_ONLY_EXEMPT = [
-  '/etc/localtime',
-  '/etc/timezone',
-  '/usr/share/zoneinfo',
-  '/etc/hosts',
-  '/etc/resolv.conf',
-  '/etc/ssl/certs',
-  '/etc/ca-certificates',
-  '/etc/pki/ca-trust',
-];
-
-export type Tier = 'error' | 'warning';
-
-/** Whether `path` is `base` or lies under it, by segment (`/etc/nginx` is under `/etc`, `/etcd` is not). */
-function under(path: string, base: string): boolean {
-  return path === base || path.startsWith(`${base}/`);
-}
-
-/**
- * The absolute host path a bind source names, normalised (`//etc/./x/` → `/etc/x`); `~` and `~/x` (and a
- * leading `$HOME`) count as under `/home`. Undefined for relative, Windows and unresolved paths.
- */
-export function normalizeHostPath(path: string): string | undefined {
-  let p = path.trim();
-  if (p === '~' || p.startsWith('~/')) p = `/home/${p.slice(1)}`;
-  else if (/^~[^/]/.test(p)) p = `/home/${p.slice(1)}`;
-  if (!p.startsWith('/') || p.includes(UNKNOWN) || p.includes('\\')) return undefined;
-  const normal = posix.normalize(p).replace(/\/+$/, '');
-  return normal === '' ? '/' : normal;
-}
-
-/** The tier of a normalised absolute host path, with the listed path it matched; undefined when not sensitive. */
-export function sensitivity(path: string): { tier: Tier; listed: string } | undefined {
-  if (path === '/') return { tier: 'error', listed: '/' };
-  const first = path.split('/')[1] ?? '';
-  if (first.startsWith('lib')) return { tier: 'error', listed: `/${first}` };
-  const error = ERROR_PATHS.find((base) => under(path, base));
-  if (error) return { tier: 'error', listed: error };
-  const warning = WARNING_PATHS.find((base) => under(path, base));
-  if (warning) return { tier: 'warning', listed: warning };
-  return undefined;
-}
-
-export function isReadOnlyExempt(path: string): boolean {
-  return READ_ONLY_EXEMPT.some((base) => under(path, base));
-}
 
 /** A read-only mount is one tier lower: Error → Warning, Warning → Info. */
 function severityOf(tier: Tier, readOnly: boolean): Severity | undefined {
@@ -70,7 +19,7 @@ function severityOf(tier: Tier, readOnly: boolean): Severity | undefined {
 }
 
 interface Mount {
-  /** Normalised absolute path (`~` as `/home/…`). */
+  /** Normalised path (`~` kept for the user's own home). */
   path: string;
   /** The path as written, for messages. */
   shown: string;
@@ -86,7 +35,7 @@ export const rule: Rule<ComposeModel> = {
     id: 'CG-C051',
     title: 'Sensitive host path mounted',
     description:
-      'A bind mount exposes a sensitive host path such as `/`, `/etc`, `/proc`, `/sys`, `/root` or `/var/lib/docker` (Error) or `/home`, `/var`, `/mnt` (Warning). Read-only mounts are one tier lower.',
+      'A bind mount exposes a sensitive host path: `/`, a system root such as `/etc` or `/usr`, or a credential or control location such as `/etc/shadow`, `/proc`, `/var/lib/docker` or `~/.ssh` (Error); another path under `/etc`, `/usr`, `/var`, a whole home directory or a dotfile in it, `/home`, `/mnt` (Warning). Read-only mounts are one tier lower.',
     kind: 'compose',
     severity: 'error',
     equivalents: ['KICS 1c1325ff-831d-43a1-973e-839ae57dfcc0', 'CIS 5.6', 'Dockle DKL-DI-0002'],
@@ -153,20 +102,11 @@ function access(mount: { readOnly: boolean; tier: Tier }): string {
 /** The tier of a host path, or undefined when it is not reported (not sensitive, docker.sock, read-only exempt). */
 function judge(path: string, readOnly: boolean): Omit<Mount, 'edit'> | undefined {
   if (isDockerSocket(path)) return undefined; // CG-C043's
-  const normal = normalizeHostPath(path);
-  if (normal === undefined) return undefined;
-  const found = sensitivity(normal);
-  if (!found) return undefined;
-  if (readOnly && isReadOnlyExempt(normal)) return undefined;
-  return { path: normal, shown: path.trim(), tier: found.tier, listed: found.listed, readOnly };
+  const found = sensitiveMount(path, readOnly);
+  return found && { path: found.path, shown: path.trim(), tier: found.tier, listed: found.listed, readOnly };
 }
 
 type Read = { at: Node; path: string; readOnly: boolean; edit: TextEdit | undefined } | { named: string; readOnly: boolean };
-
-/** A host source written as `$HOME/…` / `${HOME}/…` counts as `~/…`. */
-function hostSource(scalar: ScalarInfo, source: string): string {
-  return source.startsWith(UNKNOWN) && /^\$\{?HOME\}?(?![A-Za-z0-9_])/.test(scalar.text.trim()) ? `~${source.slice(1)}` : source;
-}
 
 function readShort(model: ComposeModel, node: Node, editable: boolean): Read | undefined {
   const scalar = model.scalar(node);
@@ -182,7 +122,7 @@ function readShort(model: ComposeModel, node: Node, editable: boolean): Read | u
     const rest = volume.options === '' ? ['ro'] : options.includes('rw') ? options.map((o) => (o === 'rw' ? 'ro' : o)) : options.concat('ro');
     edit = replaceNode(model.source, node, `${scalar.quote}${volume.source}:${volume.target}:${rest.join(',')}${scalar.quote}`);
   }
-  return { at: node, path: hostSource(scalar, volume.source), readOnly, edit };
+  return { at: node, path: homeAwareSource(scalar.text, volume.source), readOnly, edit };
 }
 
 function readLong(model: ComposeModel, node: YAMLMap, editable: boolean): Read | undefined {
@@ -204,7 +144,7 @@ function readLong(model: ComposeModel, node: YAMLMap, editable: boolean): Read |
       edit = replaceNode(model.source, readOnlyEntry.value, 'true');
     }
   }
-  return { at: source.value, path: hostSource(scalar, sourceText), readOnly, edit };
+  return { at: source.value, path: homeAwareSource(scalar.text, sourceText), readOnly, edit };
 }
 
 /** A top-level volume that binds a host path (`driver_opts.device` / `mountpoint`). */
@@ -220,7 +160,7 @@ function checkTopLevel(model: ComposeModel, volume: TopLevelItem, users: { relat
     const entry = opts.get(key);
     const scalar = model.scalar(entry?.value);
     if (!entry?.value || !scalar) continue;
-    const judged = judge(hostSource(scalar, scalar.interpolated.text.trim()), readOnly);
+    const judged = judge(homeAwareSource(scalar.text, scalar.interpolated.text.trim()), readOnly);
     if (!judged) continue;
     findings.push({
       ...tiered(judged.tier, judged.readOnly),

@@ -2,14 +2,14 @@
 // `service:x` / `container:x`) or mounts its volumes (`volumes_from`). Warning when the join reaches the
 // host: the target uses the host's namespace of that kind, or (volumes_from) mounts docker.sock or a
 // sensitive host path.
-import { isMap } from 'yaml';
 import type { ComposeModel, ComposeService } from '../../engine/compose/model';
 import { UNKNOWN } from '../../engine/compose/interpolate';
 import { capitalize, isHostValue } from '../../engine/compose/presence';
-import { isDockerSocket, isHostPath, parseShortVolume } from '../../engine/compose/volumes';
+import { isDockerSocket } from '../../engine/compose/volumes';
+import { bindSource } from '../../engine/compose/service-volumes';
 import { groupByWritten, receiversInfo, serviceNames, type Hit } from '../../engine/compose/written';
 import type { RuleFinding, Rule } from '../../engine/types';
-import { normalizeHostPath, sensitivity } from './C051-sensitive-host-path';
+import { sensitiveMount } from '../../engine/compose/host-paths';
 
 const NAMESPACES: Record<string, string> = { network_mode: 'network', pid: 'PID', ipc: 'IPC' };
 
@@ -36,9 +36,9 @@ export const rule: Rule<ComposeModel> = {
   },
   check(model) {
     const hits: Hit<Data>[] = [];
-    const byName = new Map<string, ComposeService>();
-    for (const service of model.services) if (!byName.has(`${service.document}/${service.name}`)) byName.set(`${service.document}/${service.name}`, service);
-    const targetOf = (service: ComposeService, name: string) => (name.includes(UNKNOWN) ? undefined : byName.get(`${service.document}/${name}`));
+    // Services defined in several documents of the file are one merged service (model.ts).
+    const byName = new Map(model.services.map((service) => [service.name, service]));
+    const targetOf = (name: string) => (name.includes(UNKNOWN) ? undefined : byName.get(name));
     for (const service of model.services) {
       const view = service.view;
       if (!view) continue;
@@ -48,7 +48,7 @@ export const rule: Rule<ComposeModel> = {
         if (!entry?.value || !scalar || scalar.isNull) continue;
         const join = parseJoin(scalar.interpolated.text.trim());
         if (!join) continue;
-        const target = join.kind === 'service' ? targetOf(service, join.name) : undefined;
+        const target = join.kind === 'service' ? targetOf(join.name) : undefined;
         const host = target && usesHostNamespace(model, target, key) ? `service "${join.name}" uses the host's ${NAMESPACES[key]} namespace (${key}: host)` : undefined;
         hits.push({ node: entry.value, service, via: entry.via, data: { key, kind: join.kind, target: shown(join.name), host } });
       }
@@ -61,7 +61,7 @@ export const rule: Rule<ComposeModel> = {
         if (text === '') continue;
         const container = text.startsWith('container:');
         const name = (container ? text.slice('container:'.length) : text).split(':')[0];
-        const target = container ? undefined : targetOf(service, name);
+        const target = container ? undefined : targetOf(name);
         const host = target ? hostMountOf(model, target) : undefined;
         hits.push({
           node: item.node,
@@ -105,28 +105,16 @@ function usesHostNamespace(model: ComposeModel, target: ComposeService, key: str
   return value?.known === true && isHostValue(value.value!.trim());
 }
 
-/** What host path of concern the target mounts (docker.sock, or a CG-C051 sensitive path), if any. */
+/** What host path of concern the target mounts (docker.sock, or a path CG-C051 reports), if any. */
 function hostMountOf(model: ComposeModel, target: ComposeService): string | undefined {
   const entry = target.view?.get('volumes');
   if (!entry) return undefined;
   for (const item of model.entryItems(entry)) {
-    const node = item.node;
-    if (!node) continue;
-    let source: string | undefined;
-    if (isMap(node)) {
-      const view = model.viewOf(node);
-      const type = model.scalar(view?.get('type')?.value)?.interpolated.text.trim().toLowerCase();
-      if (type === 'bind') source = model.scalar(view?.get('source')?.value)?.interpolated.text.trim();
-    } else {
-      const text = model.scalar(node)?.interpolated.text.trim();
-      const volume = text ? parseShortVolume(text) : undefined;
-      if (volume?.source && isHostPath(volume.source)) source = volume.source;
-    }
-    if (!source) continue;
-    if (isDockerSocket(source)) return 'the Docker socket';
-    const normal = normalizeHostPath(source);
-    const found = normal === undefined ? undefined : sensitivity(normal);
-    if (found) return `the sensitive host path "${normal}"`;
+    const bind = item.node ? bindSource(model, item.node) : undefined;
+    if (!bind) continue;
+    if (isDockerSocket(bind.path)) return 'the Docker socket';
+    const found = sensitiveMount(bind.path, bind.readOnly);
+    if (found) return `the sensitive host path "${found.path}"`;
   }
   return undefined;
 }

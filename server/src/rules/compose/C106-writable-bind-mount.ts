@@ -9,7 +9,7 @@ import { isDockerSocket, isHostPath, parseShortVolume } from '../../engine/compo
 import { groupByWritten, isShared, receiversInfo, serviceNames, type Hit } from '../../engine/compose/written';
 import type { Fix, RuleFinding, Rule, TextEdit } from '../../engine/types';
 import type { Node, YAMLMap } from '../../engine/compose/yaml-ast';
-import { normalizeHostPath, sensitivity } from './C051-sensitive-host-path';
+import { homeAwareSource, sensitiveMount } from '../../engine/compose/host-paths';
 import { serviceVolumes } from '../../engine/compose/service-volumes';
 
 interface Data {
@@ -60,11 +60,9 @@ export const rule: Rule<ComposeModel> = {
   },
 };
 
-/** Whether another rule already reports a read-write mount of this host path (docker.sock: C043; sensitive: C051). */
+/** Whether another rule already reports a read-write mount of this host path (docker.sock: C043; sensitive: C051's tiers). */
 function reportedElsewhere(path: string): boolean {
-  if (isDockerSocket(path)) return true;
-  const normal = normalizeHostPath(path);
-  return normal !== undefined && sensitivity(normal) !== undefined;
+  return isDockerSocket(path) || sensitiveMount(path, false) !== undefined;
 }
 
 type Read = { at: Node; data: Data } | undefined;
@@ -79,7 +77,7 @@ function readShort(model: ComposeModel, node: Node, editable: boolean): Read {
   if (volume.options.includes(UNKNOWN)) return undefined;
   const options = volume.options.split(',').map((o) => o.trim());
   if (options.includes('ro')) return undefined;
-  if (reportedElsewhere(volume.source)) return undefined;
+  if (reportedElsewhere(homeAwareSource(scalar.text, volume.source))) return undefined;
   let edit: TextEdit | undefined;
   if (editable && scalar.interpolated.known && scalar.text === text && scalar.quote !== undefined && scalar.verbatim) {
     const rest = volume.options === '' ? ['ro'] : options.includes('rw') ? options.map((o) => (o === 'rw' ? 'ro' : o)) : options.concat('ro');
@@ -93,13 +91,14 @@ function readLong(model: ComposeModel, node: YAMLMap, editable: boolean): Read {
   const type = model.scalar(view?.get('type')?.value)?.interpolated;
   if (!type?.known || type.value!.trim().toLowerCase() !== 'bind') return undefined;
   const source = view?.get('source');
-  const sourceText = model.scalar(source?.value)?.interpolated.text.trim() ?? '';
+  const sourceScalar = model.scalar(source?.value);
+  const sourceText = sourceScalar?.interpolated.text.trim() ?? '';
   if (!source?.value || sourceText === '') return undefined;
   const readOnlyEntry = view?.get('read_only');
   const readOnly = model.scalar(readOnlyEntry?.value);
   // `read_only: ${RO}` may be true.
   if (readOnly?.boolean === true || (readOnly && !readOnly.isNull && !readOnly.interpolated.known)) return undefined;
-  if (reportedElsewhere(sourceText)) return undefined;
+  if (reportedElsewhere(homeAwareSource(sourceScalar!.text, sourceText))) return undefined;
   let edit: TextEdit | undefined;
   if (editable) {
     if (!readOnlyEntry) edit = insertPair(model.source, model.style, node, 'read_only', { scalar: 'true' });

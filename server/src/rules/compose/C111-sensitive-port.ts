@@ -1,36 +1,17 @@
-// CG-C111: a CG-C041 finding (port published on all host interfaces) whose container port is one of a
-// database, cache, search engine, SSH or the Docker API: an Error rather than a Warning.
-import { isMap } from 'yaml';
-import type { Range } from 'vscode-languageserver-types';
+// CG-C111: a port published on all host interfaces (CG-C041's condition) whose container port is one of a
+// database, cache, search engine, SSH or the Docker API: an Error rather than a Warning. Where it holds,
+// C041 and C042 stay silent (catalogue §6.2); the conditions are the engine's (port-exposure.ts).
 import type { ComposeModel } from '../../engine/compose/model';
 import { deleteSequenceItem } from '../../engine/compose/edits';
-import { parseShortPort } from '../../engine/compose/ports';
-import type { RuleFinding, Fix, Rule } from '../../engine/types';
-import type { Node } from '../../engine/compose/yaml-ast';
-import { rule as C041 } from './C041-port-all-interfaces';
+import { SENSITIVE_PORTS, sensitiveExposure, type Exposure } from '../../engine/compose/port-exposure';
+import { groupByWritten, isShared, receiversInfo, type Hit } from '../../engine/compose/written';
+import type { RuleFinding, Fix, Rule, TextEdit } from '../../engine/types';
 
-/** Container ports of services that must never face every network (catalogue §3.2 G-C11). */
-export const SENSITIVE_PORTS: Record<number, string> = {
-  22: 'SSH',
-  2375: 'the Docker API (plain TCP)',
-  2376: 'the Docker API (TLS)',
-  5432: 'PostgreSQL',
-  3306: 'MySQL/MariaDB',
-  6379: 'Redis',
-  27017: 'MongoDB',
-  9200: 'Elasticsearch',
-  11211: 'Memcached',
-};
-
-/** The sensitive port within a container port or range (`5432`, `6379-6380`), if any. */
-export function sensitivePortIn(container: string): number | undefined {
-  const match = /^(\d+)(?:-(\d+))?$/.exec(container.trim());
-  if (!match) return undefined;
-  const low = Number(match[1]);
-  const high = match[2] === undefined ? low : Number(match[2]);
-  return Object.keys(SENSITIVE_PORTS)
-    .map(Number)
-    .find((port) => port >= low && port <= high);
+interface Data {
+  exposure: Exposure;
+  port: number;
+  /** Removes the port item; only for an item written in the service itself. */
+  removal: TextEdit | undefined;
 }
 
 export const rule: Rule<ComposeModel> = {
@@ -44,52 +25,39 @@ export const rule: Rule<ComposeModel> = {
     equivalents: [],
     fixable: true,
   },
-  check(model, context) {
-    // Exactly where CG-C041 reports: its findings sit inside the port item they are about.
-    const allInterfaces = C041.check(model, context);
-    if (allInterfaces.length === 0) return [];
-    const findings: RuleFinding[] = [];
-    const done = new Set<RuleFinding>();
+  check(model) {
+    const hits: Hit<Data>[] = [];
     for (const service of model.services) {
       const entry = service.view?.get('ports');
       if (!entry) continue;
       for (const item of model.entryItems(entry)) {
         const node = item.node;
-        if (!node) continue;
-        const port = sensitivePortIn(containerPort(model, node) ?? '');
-        if (port === undefined) continue;
-        const range = model.rangeOf(node);
-        const base = allInterfaces.find((f) => !done.has(f) && within(f.range, range));
-        if (!base) continue;
-        done.add(base);
-        const fixes: Fix[] = base.fixes.map((fix) => ({ ...fix }));
-        const removal = item.via.length === 0 && item.raw === node && !model.hasReferencedAnchor(node) ? deleteSequenceItem(model.source, item.seq, item.index) : undefined;
-        // Not preferred: whatever reaches the port from outside stops working.
-        if (removal) fixes.push({ title: 'Remove the published port', edits: [removal], isPreferred: false });
-        findings.push({
-          message: `Container port ${port} (${SENSITIVE_PORTS[port]}) is published on all host interfaces, so it is reachable from every network the host is on; such services are often unauthenticated. Bind it to 127.0.0.1, or remove the port and reach the service over a Compose network.`,
-          range: base.range,
-          related: base.related,
-          fixes,
-        });
+        const found = node ? sensitiveExposure(model, node) : undefined;
+        if (!node || !found) continue;
+        const removable = item.via.length === 0 && item.raw === node && !model.hasReferencedAnchor(node);
+        const removal = removable ? deleteSequenceItem(model.source, item.seq, item.index) : undefined;
+        hits.push({ node: found.exposure.at, service, via: item.via, data: { ...found, removal } });
       }
+    }
+    const findings: RuleFinding[] = [];
+    for (const group of groupByWritten(hits)) {
+      const { exposure, port, removal } = group.data;
+      const fixes: Fix[] = [];
+      const n = group.hits.length;
+      if (exposure.bind) {
+        const { title, edit } = exposure.bind;
+        // Whatever reaches the port from other machines stops working: never applied unattended.
+        fixes.push({ title: isShared(group) ? `${title} in the anchor (affects ${n} service${n === 1 ? '' : 's'})` : title, edits: [edit], isPreferred: false });
+      }
+      // Not preferred: whatever reaches the port from outside stops working.
+      if (removal && !isShared(group)) fixes.push({ title: 'Remove the published port', edits: [removal], isPreferred: false });
+      findings.push({
+        message: `Container port ${port} (${SENSITIVE_PORTS[port]}) is published on all host interfaces, so it is reachable from every network the host is on; such services are often unauthenticated. Bind it to 127.0.0.1, or remove the port and reach the service over a Compose network.`,
+        range: model.rangeOf(group.node),
+        related: receiversInfo(group),
+        fixes,
+      });
     }
     return findings;
   },
 };
-
-/** The container port of a short (`"8080:80/tcp"`) or long (`target: 80`) port item. */
-function containerPort(model: ComposeModel, node: Node): string | undefined {
-  if (isMap(node)) {
-    return model.scalar(model.viewOf(node)?.get('target')?.value)?.interpolated.text.trim();
-  }
-  const scalar = model.scalar(node);
-  if (!scalar || scalar.isNull) return undefined;
-  // Unresolved parts stay marked: `"${PORT}:5432"` still has container port 5432.
-  return parseShortPort(scalar.interpolated.text.trim()).container;
-}
-
-function within(inner: Range, outer: Range): boolean {
-  const before = (a: Range['start'], b: Range['start']) => a.line < b.line || (a.line === b.line && a.character <= b.character);
-  return before(outer.start, inner.start) && before(inner.end, outer.end);
-}
