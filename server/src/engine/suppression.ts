@@ -55,6 +55,13 @@ function foreignIds(list: string, index: Map<string, string[]>): string[] {
     .flatMap((id) => index.get(id.trim().toUpperCase()) ?? []);
 }
 
+/** The rules a BuildKit `check=` value skips (`skip=all` → all), null when it skips none. */
+function buildkitSkip(value: string, index: Map<string, string[]>): RuleSet | null {
+  const skip = /(?:^|;)\s*skip\s*=\s*([^;]*)/i.exec(value);
+  if (!skip) return null;
+  return skip[1].trim().toLowerCase() === 'all' ? 'all' : new Set(foreignIds(skip[1], index));
+}
+
 export function parseSuppressions(model: ModelBase, foreignIndex: Map<string, string[]>): Suppressions {
   const { source } = model;
   let file: RuleSet = new Set();
@@ -75,10 +82,12 @@ export function parseSuppressions(model: ModelBase, foreignIndex: Map<string, st
       const ids = foreignIds(match[2], foreignIndex);
       if (match[1]) file = add(file, ids);
       else byCommentLine.set(line, new Set(ids));
-    } else if (inLeadingComments && (match = buildkitCheck.exec(text))) {
-      // BuildKit reads `# check=skip=A,B[;error=true]` only as a parser directive at the top.
-      const skip = /(?:^|;)\s*skip\s*=\s*([^;]*)/i.exec(match[1]);
-      if (skip) file = skip[1].trim().toLowerCase() === 'all' ? 'all' : add(file, foreignIds(skip[1], foreignIndex));
+    } else if ((match = buildkitCheck.exec(text))) {
+      // BuildKit's `# check=skip=A,B[;error=true]`: at the top of the file a parser directive for
+      // the whole file; in the comments directly above an instruction, for that instruction only.
+      const skip = buildkitSkip(match[1], foreignIndex);
+      if (skip && inLeadingComments) file = skip === 'all' ? 'all' : add(file, skip);
+      else if (skip) byCommentLine.set(line, skip);
     } else if ((match = kics.exec(text))) {
       const verb = match[1].toLowerCase();
       if (verb === 'ignore-line') byCommentLine.set(line, 'all');

@@ -70,7 +70,7 @@ export interface Instruction {
   execForm: string[] | null;
   /** Here-documents (`<<EOF`) of this instruction. */
   heredocs: HeredocInfo[];
-  /** Index of the stage the instruction belongs to; -1 before the first FROM. */
+  /** Index of the stage the instruction belongs to; -1 before the first FROM (0 in a file without FROM). */
   stageIndex: number;
   /** For ONBUILD: the trigger instruction (its ranges are in the same document). */
   trigger: Instruction | null;
@@ -116,6 +116,13 @@ export interface Stage {
   instructions: Instruction[];
   /** Last line of the stage's last instruction (the FROM line when the stage is empty). */
   endLine: number;
+  /**
+   * True for the one stage a file without any FROM is read as (a fragment being typed): its
+   * instructions still belong to a stage, but `from` is a placeholder covering no text (no
+   * keyword, empty ranges at the start of the file, `endLine` -1) and `image` is absent, as for
+   * a `FROM` without an argument.
+   */
+  implicit: boolean;
 }
 
 export interface Directive {
@@ -163,6 +170,11 @@ export interface DockerfileModel extends ModelBase {
   stages: Stage[];
   /** True when dockerfile-ast crashed and the model was built from partial information. */
   degraded: boolean;
+  /**
+   * False for a file without any FROM (a fragment being typed, read as one implicit stage):
+   * instruction rules still apply, rules about stages and the final image wait for a FROM.
+   */
+  hasFrom: boolean;
   /** The stage that ships: the one named by `buildTarget` (case-insensitive), else the last. */
   shippedStage(buildTarget?: string): Stage | undefined;
   /** The shipped stage and its parents through `FROM <stage>`, root first, shipped stage last. */
@@ -191,6 +203,11 @@ const DIRECTIVE_LINE = /^[ \t]*#[ \t]*([A-Za-z][A-Za-z0-9_-]*)[ \t]*=[ \t]*(.*?)
 const FLAGGED = new Set(['FROM', 'ADD', 'COPY', 'RUN', 'HEALTHCHECK']);
 const EXEC_FORM_KEYWORDS = new Set(['CMD', 'ENTRYPOINT', 'RUN', 'SHELL', 'ADD', 'COPY', 'VOLUME']);
 const DEFAULT_SHELL = ['/bin/sh', '-c'];
+/** Instructions of a stage: a file without FROM that has one is a fragment (junk alone is not). */
+const STAGE_KEYWORDS = new Set([
+  'ADD', 'ARG', 'CMD', 'COPY', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'HEALTHCHECK', 'LABEL', 'MAINTAINER', 'ONBUILD',
+  'RUN', 'SHELL', 'STOPSIGNAL', 'USER', 'VOLUME', 'WORKDIR',
+]);
 
 export interface ParseOptions {
   /**
@@ -215,6 +232,7 @@ class ParsedDockerfile implements DockerfileModel {
   readonly globalArgs: VarDecl[] = [];
   readonly stages: Stage[] = [];
   degraded = false;
+  readonly hasFrom: boolean;
 
   private readonly statementStarts: Int32Array;
   private readonly globalScope: Map<string, VarDecl>;
@@ -236,9 +254,12 @@ class ParsedDockerfile implements DockerfileModel {
       this.degrade(`The Dockerfile parser failed (${describe(error)}); no security checks ran on this file.`);
     }
     if (document) this.readInstructions(document);
+    this.hasFrom = this.instructions.some((i) => i.keyword === 'FROM');
+    const fragment = !this.hasFrom && this.instructions.some((i) => STAGE_KEYWORDS.has(i.keyword));
+    if (fragment) this.joinImplicitStage();
 
     this.globalScope = this.buildGlobalScope();
-    this.buildStages();
+    this.buildStages(fragment);
 
     this.statementStarts = new Int32Array(this.source.lineCount).fill(-1);
     for (const instruction of this.instructions) {
@@ -402,6 +423,17 @@ class ParsedDockerfile implements DockerfileModel {
     return this.source.text.slice(this.source.offsetAt(range.start), this.source.offsetAt(range.end));
   }
 
+  /**
+   * A file without FROM is a stage still missing its FROM: its instructions belong to stage 0 (so
+   * its ARGs are stage ARGs, seen in order, not global ones meant for a FROM line).
+   */
+  private joinImplicitStage(): void {
+    for (const instruction of this.instructions) {
+      instruction.stageIndex = 0;
+      if (instruction.trigger) instruction.trigger.stageIndex = 0;
+    }
+  }
+
   // ---- variables ----------------------------------------------------------------------------
 
   private buildGlobalScope(): Map<string, VarDecl> {
@@ -517,8 +549,9 @@ class ParsedDockerfile implements DockerfileModel {
 
   // ---- stages -------------------------------------------------------------------------------
 
-  private buildStages(): void {
-    let current: Stage | null = null;
+  private buildStages(fragment: boolean): void {
+    let current: Stage | null = fragment ? this.implicitStage() : null;
+    if (current) this.stages.push(current);
     for (const instruction of this.instructions) {
       if (instruction.keyword === 'FROM') {
         current = this.buildStage(instruction, this.stages.length);
@@ -585,7 +618,51 @@ class ParsedDockerfile implements DockerfileModel {
       parent: image.stageRef,
       instructions: [],
       endLine: from.endLine,
+      implicit: false,
     };
+  }
+
+  /** The stage of a file without FROM; see `Stage.implicit`. */
+  private implicitStage(): Stage {
+    const start = { line: 0, character: 0 };
+    const empty: Range = { start, end: start };
+    let node: ast.Instruction;
+    try {
+      node = DockerfileParser.parse('FROM').getInstructions()[0];
+    } catch {
+      node = this.instructions[0].node;
+    }
+    const from: Instruction = {
+      keyword: 'FROM',
+      keywordText: '',
+      keywordRange: empty,
+      range: empty,
+      startLine: 0,
+      endLine: -1,
+      argsRange: null,
+      rawArgs: '',
+      argsText: '',
+      args: [],
+      flags: [],
+      execForm: null,
+      heredocs: [],
+      stageIndex: 0,
+      trigger: null,
+      inOnbuild: false,
+      node,
+    };
+    const image: StageImage = {
+      text: null,
+      range: null,
+      resolved: null,
+      ref: null,
+      hasVariables: false,
+      unresolved: [],
+      usedArgs: [],
+      isScratch: false,
+      stageRef: null,
+    };
+    return { index: 0, name: null, nameRange: null, from, image, platform: null, parent: null, instructions: [], endLine: -1, implicit: true };
   }
 
   shippedStage(buildTarget?: string): Stage | undefined {

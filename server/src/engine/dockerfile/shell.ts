@@ -429,6 +429,33 @@ function parseScript(reader: Reader, segment: Segment, origin: ShellOrigin, dept
     }
   };
 
+  // `case WORD in PATTERN [| PATTERN]) BODY ;; … esac`: one entry per open case clause. The header
+  // `case WORD in` is a command (so substitutions in WORD are still read); the patterns are neither
+  // commands nor pipes (`amd64 | arm64)`); the body is commands. The first command of an arm, and
+  // the one after `esac`, are joined by ')' so no edit treats them as a plain `&&`/`;` segment.
+  const cases: Array<'subject' | 'pattern' | 'body'> = [];
+  const startPatterns = () => {
+    endCommand(')');
+    cases[cases.length - 1] = 'pattern';
+  };
+  const closeCase = () => {
+    cases.pop();
+    current.before = ')';
+  };
+  /** Skips one piece of a case pattern (a word, `(`, `|`), or its closing `)`, or reads `esac`. */
+  const skipCasePattern = (at: number): number => {
+    const ch = text[at];
+    if (ch === '(' || ch === '|') return at + 1;
+    if (ch === ')') {
+      cases[cases.length - 1] = 'body';
+      current.before = ')';
+      return at + 1;
+    }
+    const read = readWord(segment, at, model);
+    if (read.word.value === 'esac' && !read.word.quoted) closeCase();
+    return read.next;
+  };
+
   let i = 0;
   const n = text.length;
   while (i < n) {
@@ -452,6 +479,18 @@ function parseScript(reader: Reader, segment: Segment, origin: ShellOrigin, dept
     }
     if (c === '#') {
       while (i < n && text[i] !== '\n' && text[i] !== '\r') i++;
+      continue;
+    }
+    const clause = cases[cases.length - 1];
+    if (clause === 'pattern') {
+      i = skipCasePattern(i);
+      continue;
+    }
+    if (clause === 'body' && c === ';' && (text[i + 1] === ';' || text[i + 1] === '&')) {
+      // `;;`, `;&`, `;;&` end a case arm; the next pattern follows.
+      endCommand(';');
+      i += text[i + 1] === '&' ? 2 : text[i + 2] === '&' ? 3 : 2;
+      cases[cases.length - 1] = 'pattern';
       continue;
     }
     const op = operatorAt(text, i);
@@ -485,7 +524,26 @@ function parseScript(reader: Reader, segment: Segment, origin: ShellOrigin, dept
     i = read.next;
     const word = read.word;
     for (const sub of read.substitutions) nested.push(() => parseScript(reader, sub, 'substitution', depth + 1, false));
+    if (cases.length > 0 && !word.quoted && current.argv.length === 0 && current.assignments.length === 0) {
+      if (word.value === 'esac') {
+        closeCase();
+        continue;
+      }
+      if (word.value === 'in' && cases[cases.length - 1] === 'subject') {
+        // `case $x⏎in`: the header went on over a line break.
+        startPatterns();
+        continue;
+      }
+    }
+    if (!word.quoted && word.value === 'in' && cases[cases.length - 1] === 'subject') {
+      current.argv.push(word);
+      startPatterns();
+      continue;
+    }
     if (current.argv.length === 0) {
+      if (!word.quoted && word.value === 'case' && current.assignments.length === 0 && current.redirects.length === 0) {
+        cases.push('subject');
+      }
       if (ASSIGNMENT.test(word.value)) {
         current.assignments.push(word);
         continue;

@@ -1,13 +1,18 @@
 // CG-D072: a shell-form RUN with a pipe while the shell runs without `-o pipefail`: a failure on
 // the left of `|` (a download, typically) is ignored, and the build goes on with empty or partial
 // input. Exec-form RUN has no shell and no pipes; `sh -c '…'` scripts have their own shell.
+// `|` in quotes or in a `case` pattern is not a pipe: the shell reader (engine) knows.
 import type { DockerfileModel, Instruction, Stage } from '../../engine/dockerfile/model';
-import { baseName, commandsOf, isPosixShell, shellAt, type ShellCommand } from '../../engine/dockerfile/shell';
+import { remoteScriptPipes } from '../../engine/dockerfile/remote-pipe';
+import { baseName, commandsOf, programOf, type ShellCommand } from '../../engine/dockerfile/shell';
+import { posixShellAt } from '../../engine/dockerfile/shell-kind';
 import type { RuleFinding, Fix, Rule } from '../../engine/types';
 import { runInstructions, toolCall } from './commands';
 import { insertBefore } from './helpers';
 
 const DOWNLOADERS = new Set(['curl', 'wget']);
+/** Builtins whose output cannot fail to be produced: `echo "$SHA *file" | sha256sum -c -`. */
+const TEXT_ONLY = new Set(['echo', 'printf']);
 /** Shells whose `set -o pipefail` works; Debian's /bin/sh (dash) is not one of them. */
 const PIPEFAIL_SHELLS = new Set(['bash', 'ash', 'zsh', 'ksh', 'mksh']);
 
@@ -34,8 +39,9 @@ export const rule: Rule<DockerfileModel> = {
     const findings: RuleFinding[] = [];
     for (const { instruction, stage } of runInstructions(model)) {
       if (instruction.execForm) continue;
-      const shell = shellAt(model, instruction);
-      if (!isPosixShell(shell[0] ?? '') || shellHasPipefail(shell)) continue;
+      // Not under cmd or PowerShell, nor on a Windows base image (catalogue §6.3).
+      const shell = posixShellAt(model, instruction);
+      if (!shell || shellHasPipefail(shell)) continue;
       const pipes = unprotectedPipes(commandsOf(model, instruction));
       if (pipes.length === 0) continue;
       const download = pipes.find((p) => p.download);
@@ -65,10 +71,13 @@ interface Pipe {
 
 /**
  * Pipes of the RUN's own script and of its here-document scripts, except those after a
- * `set -o pipefail` in the same script.
+ * `set -o pipefail` in the same script, those whose left side only prints text (echo, printf),
+ * and those that carry a downloaded script into an interpreter: CG-D101's condition, which says
+ * more about that pipe than pipefail does (catalogue §6.2, even when D101 is off).
  */
 function unprotectedPipes(commands: ShellCommand[]): Pipe[] {
   const pipes: Pipe[] = [];
+  const remoteScripts = remoteScriptPipes(commands);
   const protectedFrom = new Map<string, number>();
   let downloadInPipeline = false;
   for (const command of commands) {
@@ -79,7 +88,7 @@ function unprotectedPipes(commands: ShellCommand[]): Pipe[] {
     const startsPipeline = command.before !== '|' && command.before !== '|&';
     if (startsPipeline) downloadInPipeline = false;
     if (DOWNLOADERS.has(toolCall(command)?.tool ?? '')) downloadInPipeline = true;
-    if (!isPipe) continue;
+    if (!isPipe || remoteScripts.has(command) || TEXT_ONLY.has(programOf(command)?.name ?? '')) continue;
     const from = protectedFrom.get(script);
     if (from !== undefined && from < command.start) continue;
     pipes.push({ left: command, download: downloadInPipeline });

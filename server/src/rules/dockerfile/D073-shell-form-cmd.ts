@@ -1,13 +1,15 @@
 // CG-D073: the CMD / ENTRYPOINT the shipped image runs is in shell form, so PID 1 is
-// `/bin/sh -c` and signals (docker stop) never reach the application.
+// `/bin/sh -c` and signals (docker stop) never reach the application. Only under a POSIX shell:
+// cmd and PowerShell (and Windows base images) are another world.
+import { startsAsRootThenDrops } from '../../engine/dockerfile/base-images';
 import type { DockerfileModel, Instruction, Stage } from '../../engine/dockerfile/model';
+import { posixShellAt } from '../../engine/dockerfile/shell-kind';
 import type { RuleFinding, Fix, Rule } from '../../engine/types';
 
 /** Words that need no shell at all: letters, digits and `_ . / : = , @ % + -`. */
 const PLAIN_WORD = /^[A-Za-z0-9_./:=,@%+-]+$/;
 /** Variable references the shell would expand, with at most a plain default/alternative word. */
 const VARIABLE = /\$\{[A-Za-z_][A-Za-z0-9_]*(:?[-+][A-Za-z0-9_./:=,@%+-]*)?\}|\$[A-Za-z_][A-Za-z0-9_]*/g;
-const POSIX_SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh', 'mksh']);
 
 export const rule: Rule<DockerfileModel> = {
   meta: {
@@ -29,44 +31,48 @@ export const rule: Rule<DockerfileModel> = {
     const stage = model.shippedStage(context.buildTarget);
     if (!stage) return [];
     const findings: RuleFinding[] = [];
+    const entrypoint = model.lastInChain(stage, 'ENTRYPOINT');
     for (const keyword of ['ENTRYPOINT', 'CMD']) {
-      const last = model.lastInChain(stage, keyword);
+      const last = keyword === 'ENTRYPOINT' ? entrypoint : model.lastInChain(stage, keyword);
       if (!last) continue;
       const instruction = last.instruction;
       if (!instruction.argsRange || instruction.argsText.trim() === '' || instruction.execForm !== null) continue;
+      // A CMD of a parent stage is reset by an ENTRYPOINT set in a later stage: it never runs.
+      if (keyword === 'CMD' && entrypoint && entrypoint.stage.index > last.stage.index) continue;
+      const shell = posixShellAt(model, instruction);
+      if (!shell) continue;
+      const shellText = shell.join(' ');
       findings.push({
-        message: `${keyword} is in shell form, so it runs under '/bin/sh -c': the shell is PID 1 and does not pass SIGTERM on to the application. Use the JSON form ${keyword} ["executable", "arg"].`,
+        message: `${keyword} is in shell form, so it runs under '${shellText}': the shell is PID 1 and does not pass SIGTERM on to the application. Use the JSON form ${keyword} ["executable", "arg"].`,
         range: instruction.argsRange,
-        fixes: fixesFor(model, stage, last.stage, instruction),
+        fixes: fixesFor(model, stage, last.stage, instruction, shell),
       });
     }
     return findings;
   },
 };
 
-function fixesFor(model: DockerfileModel, shipped: Stage, owner: Stage, instruction: Instruction): Fix[] {
+function fixesFor(model: DockerfileModel, shipped: Stage, owner: Stage, instruction: Instruction, shell: string[]): Fix[] {
   const body = instruction.argsText.trim();
   // A body spread over continuation lines is left to the author.
   if (/[\r\n]/.test(instruction.rawArgs.trim())) return [];
   const words = body.split(/[ \t]+/);
   const range = instruction.argsRange!;
   if (words.every((w) => PLAIN_WORD.test(w))) {
-    const appendsCmd = instruction.keyword === 'ENTRYPOINT' && cmdWouldBeAppended(model, shipped, owner);
+    const json = `[${words.map((w) => JSON.stringify(w)).join(', ')}]`;
+    // Exec form changes the arguments an exec-form ENTRYPOINT gets: the CMD's words instead of
+    // `/bin/sh -c "…"`, or, for a converted ENTRYPOINT, the CMD appended where it was ignored.
+    const note = instruction.keyword === 'ENTRYPOINT' ? (cmdWouldBeAppended(model, shipped, owner) ? 'CMD will then be passed as arguments' : null) : cmdReceiver(model, shipped);
     return [
       {
-        title: appendsCmd
-          ? `Convert to exec form: ${instruction.keyword} [${words.map((w) => JSON.stringify(w)).join(', ')}] (CMD will then be passed as arguments)`
-          : `Convert to exec form: ${instruction.keyword} [${words.map((w) => JSON.stringify(w)).join(', ')}]`,
-        edits: [{ range, newText: `[${words.map((w) => JSON.stringify(w)).join(', ')}]` }],
-        isPreferred: !appendsCmd,
+        title: `Convert to exec form: ${instruction.keyword} ${json}${note ? ` (${note})` : ''}`,
+        edits: [{ range, newText: json }],
+        isPreferred: note === null,
       },
     ];
   }
   const withoutVariables = body.replace(VARIABLE, 'x');
   if (withoutVariables !== body && withoutVariables.split(/[ \t]+/).every((w) => PLAIN_WORD.test(w))) {
-    const shell = model.effectiveShell(shipped);
-    const name = shell[0]?.slice(shell[0].lastIndexOf('/') + 1) ?? '';
-    if (!POSIX_SHELLS.has(name)) return [];
     const argv = [...shell, `exec ${body}`];
     return [
       {
@@ -77,6 +83,20 @@ function fixesFor(model: DockerfileModel, shipped: Stage, owner: Stage, instruct
     ];
   }
   return [];
+}
+
+/**
+ * Which ENTRYPOINT gets the CMD as its arguments, as a title note; null when none does. The
+ * chain's own ENTRYPOINT decides when it has one (exec form receives the CMD; shell form and
+ * `ENTRYPOINT []` do not). Otherwise the base image's: unknown in general, but the images known
+ * to start as root and drop privileges have an entrypoint script that branches on the first word
+ * (`redis-server` runs under gosu, `/bin/sh` does not), so converting would change what it does.
+ */
+function cmdReceiver(model: DockerfileModel, shipped: Stage): string | null {
+  const entrypoint = model.lastInChain(shipped, 'ENTRYPOINT')?.instruction;
+  if (entrypoint) return entrypoint.execForm !== null && entrypoint.execForm.length > 0 ? 'the ENTRYPOINT will receive these words as arguments' : null;
+  const root = model.chainOf(shipped)[0];
+  return root && startsAsRootThenDrops(root.image.ref) ? "the base image's entrypoint will receive these words as arguments" : null;
 }
 
 /**

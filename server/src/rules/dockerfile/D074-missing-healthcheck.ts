@@ -31,6 +31,7 @@ export const rule: Rule<DockerfileModel> = {
     fixable: true,
   },
   check(model, context) {
+    if (!model.hasFrom) return []; // a fragment without FROM has no final image yet (catalogue §6.3)
     const stage = typedShippedStage(model, context);
     if (!stage) return [];
     const last = model.lastInChain(stage, 'HEALTHCHECK');
