@@ -115,8 +115,12 @@ function withoutFragmentAbsence(findings: Finding[], model: ComposeModel): Findi
  * a member with an explicit severity in `rules:` publishes on its own. The summary is published when at
  * least one member would publish at Info or above.
  */
-function summarizeServices(findings: Finding[], model: ModelBase, settings: EngineSettings, suppressions: Suppressions): Finding[] {
+function summarizeServices(findings: Finding[], model: ComposeModel, settings: EngineSettings, suppressions: Suppressions): Finding[] {
   const kept: Finding[] = [];
+  // An ignore comment above the key of any definition of the service (several YAML documents) counts.
+  const keysOf = new Map(model.services.map((service) => [service.name, service.definitions.map((definition) => definition.keyRange)]));
+  const suppressed = (finding: Finding) =>
+    isSuppressed(finding, model, suppressions) || (keysOf.get(finding.absentIn!) ?? []).some((range) => isSuppressed({ ...finding, range }, model, suppressions));
   const byService = new Map<string, Finding[]>();
   for (const finding of findings) {
     const meta = rulesById.get(finding.ruleId);
@@ -125,7 +129,7 @@ function summarizeServices(findings: Finding[], model: ModelBase, settings: Engi
       kept.push(finding);
       continue;
     }
-    if (isSuppressed(finding, model, suppressions)) continue;
+    if (suppressed(finding)) continue;
     const members = byService.get(finding.absentIn) ?? [];
     members.push(finding);
     byService.set(finding.absentIn, members);
@@ -157,7 +161,7 @@ export function analyze(text: string, options: AnalyzeOptions): Analysis {
   problems.unshift(...model.problems);
 
   const suppressions = parseSuppressions(model, foreignIdIndex);
-  if (options.kind === 'compose' && context.summarize) findings = summarizeServices(findings, model, settings, suppressions);
+  if (options.kind === 'compose' && context.summarize) findings = summarizeServices(findings, model as ComposeModel, settings, suppressions);
   const diagnosed: Diagnosed[] = [];
   for (const finding of findings) {
     const meta = rulesById.get(finding.ruleId);

@@ -29,12 +29,16 @@ function inService(analysis: Analysis, finding: Diagnosed, name: string): boolea
   if (finding.absentIn !== undefined) return finding.absentIn === name;
   const model = analysis.model as ComposeModel;
   const line = finding.range.start.line;
-  return model.services.some((service) => {
-    if (service.name !== name) return false;
-    const value = service.entry.rawValue;
-    const lastLine = value?.range ? model.source.positionAt(value.range[1]).line : service.keyRange.end.line;
-    return line >= service.keyRange.start.line && line <= lastLine;
-  });
+  // Any block that defines the service (a file may define it in several YAML documents).
+  return model.services.some(
+    (service) =>
+      service.name === name &&
+      service.definitions.some((definition) => {
+        const value = definition.entry.rawValue;
+        const lastLine = value?.range ? model.source.positionAt(value.range[1]).line : definition.keyRange.end.line;
+        return line >= definition.keyRange.start.line && line <= lastLine;
+      }),
+  );
 }
 
 function selected(analysis: Analysis, service: string | undefined): Diagnosed[] {
