@@ -144,6 +144,14 @@ describe('CG-C100 members: suppression and configuration', () => {
     assert.equal(summary.message, 'Service "web" is not hardened: no no-new-privileges, no memory limit, no CPU limit, +4 more');
   });
 
+  it('a service written in two YAML documents gets one summary; a comment above either key counts', () => {
+    const text = lines('services:', '  web:', '    image: x', '---', 'services:', '  # container-guard ignore=CG-C050', '  web:', '    cap_drop: [ALL]');
+    const found = summaries(text);
+    assert.equal(found.length, 1);
+    assert.deepEqual(found[0].range, r(1, 2, 1, 5));
+    assert.deepEqual(found[0].members, MEMBERS.filter((id) => id !== 'CG-C020' && id !== 'CG-C050'));
+  });
+
   it('a mapped foreign pragma (KICS) and a global ignore remove members too', () => {
     const kics = lines('services:', '  # kics-scan disable=ce76b7d0-9e77-464d-b86f-c5c48e03e22d', '  web:', '    image: x');
     assert.ok(!summaries(kics)[0].members!.includes('CG-C020'));
