@@ -30,6 +30,9 @@ export interface AnalyzeOptions {
   settings?: EngineSettings;
   /** The Compose `build.target` that ships, when known. */
   buildTarget?: string;
+  /** The file on disk, when there is one, and how to read the files beside it (see RuleContext). */
+  filePath?: string;
+  readFile?: (path: string) => string | undefined;
 }
 
 /** A parsed file together with its analysis, so code actions can reuse the model. */
@@ -145,7 +148,14 @@ function summarizeServices(findings: Finding[], model: ComposeModel, settings: E
 export function analyze(text: string, options: AnalyzeOptions): Analysis {
   const settings = options.settings ?? defaultSettings;
   if (text.length > settings.maxFileSize) return oversized(options.kind, text, settings);
-  const context: RuleContext = { profile: settings.profile, summarize: summarizes(settings), buildTarget: options.buildTarget, trustedRegistries: settings.trustedRegistries };
+  const context: RuleContext = {
+    profile: settings.profile,
+    summarize: summarizes(settings),
+    buildTarget: options.buildTarget,
+    trustedRegistries: settings.trustedRegistries,
+    filePath: options.filePath,
+    readFile: options.readFile,
+  };
   let model: ModelBase;
   let findings: Finding[];
   const problems: SyntaxProblem[] = [];

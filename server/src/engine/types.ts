@@ -92,6 +92,14 @@ export interface RuleContext {
   buildTarget?: string;
   /** Registry allow-list from `.container-guard.yaml` / `.hadolint.yaml`; undefined when none is configured. */
   trustedRegistries?: string[];
+  /** The analyzed file on disk (absolute), when it has one: rules that read files beside it start here. */
+  filePath?: string;
+  /**
+   * Reads another file of the project (`.dockerignore`, `.gitignore`, an override file); the editor
+   * supplies the texts of open documents. Undefined when the file does not exist or cannot be read.
+   * Rules never touch the file system themselves.
+   */
+  readFile?: (path: string) => string | undefined;
 }
 
 export interface Rule<Model> {
