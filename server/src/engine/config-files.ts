@@ -1,5 +1,6 @@
 // Finding the configuration that applies to a file on disk: the nearest `.container-guard.yaml`
-// and the nearest `.hadolint.yaml` in its directory or an ancestor, up to the workspace root.
+// and the nearest `.hadolint.yaml` in its folder or an ancestor, up to the project's top (DESIGN
+// "Suppression and configuration": the first folder with `.git`, else the workspace / working folder).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { configFileNames, hadolintFileNames, mergeConfigs, parseContainerGuardConfig, parseHadolintConfig, type FileConfig } from './config';
@@ -12,6 +13,8 @@ export interface ResolvedConfig {
   baseDir?: string;
   /** Config files that could not be used, with their problem. */
   problems: { file: string; problem: SyntaxProblem }[];
+  /** The last folder searched (see `searchStop`); undefined: up to the file system root. */
+  stopDir?: string;
 }
 
 function readIfExists(file: string): string | undefined {
@@ -22,24 +25,51 @@ function readIfExists(file: string): string | undefined {
   }
 }
 
+function containsGit(dir: string): boolean {
+  try {
+    fs.statSync(path.join(dir, '.git'));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Where an upward search from `startDir` ends: the first folder (from `startDir` up) that contains
+ * `.git` (a folder, or the file of a worktree or submodule), else `root` when the search reaches it.
+ * Undefined when neither is met (a file outside the root, no repository): up to the file system root.
+ * Config files and the Compose files that build a Dockerfile are searched up to this folder, so the
+ * editor (root: the workspace folder) and the CLI (root: the working folder) find the same ones.
+ */
+export function searchStop(startDir: string, root: string | undefined): string | undefined {
+  const top = root === undefined ? undefined : path.resolve(root);
+  for (let dir = path.resolve(startDir); ; dir = path.dirname(dir)) {
+    if (containsGit(dir) || dir === top) return dir;
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
+
+/** The first of `names` found in `startDir` or an ancestor, up to and including `stopDir`. */
 function nearest(startDir: string, names: string[], stopDir: string | undefined): { file: string; text: string } | undefined {
-  let dir = path.resolve(startDir);
-  for (;;) {
+  for (let dir = path.resolve(startDir); ; dir = path.dirname(dir)) {
     for (const name of names) {
       const file = path.join(dir, name);
       const text = readIfExists(file);
       if (text !== undefined) return { file, text };
     }
-    const parent = path.dirname(dir);
-    if (parent === dir || (stopDir && path.resolve(dir) === path.resolve(stopDir))) return undefined;
-    dir = parent;
+    if (dir === stopDir || path.dirname(dir) === dir) return undefined;
   }
 }
 
-/** Reads the configuration for `filePath`. `explicitConfig` (the CLI's --config) replaces the lookup. */
-export function resolveConfig(filePath: string, foreignIndex: Map<string, string[]>, stopDir?: string, explicitConfig?: string): ResolvedConfig {
+/**
+ * Reads the configuration for `filePath`: the nearest `.container-guard.yaml` wins whole (configs at
+ * several levels are not merged), layered over the nearest `.hadolint.yaml`; both are searched up to
+ * `searchStop(folder of the file, root)`. `explicitConfig` (the CLI's --config) replaces the lookup of ours.
+ */
+export function resolveConfig(filePath: string, foreignIndex: Map<string, string[]>, root?: string, explicitConfig?: string): ResolvedConfig {
   const problems: ResolvedConfig['problems'] = [];
   const dir = path.dirname(path.resolve(filePath));
+  const stopDir = searchStop(dir, root);
   const hadolint = nearest(dir, hadolintFileNames, stopDir);
   const ours = explicitConfig ? { file: explicitConfig, text: readIfExists(explicitConfig) ?? '' } : nearest(dir, configFileNames, stopDir);
   const layers: FileConfig[] = [];
@@ -53,7 +83,7 @@ export function resolveConfig(filePath: string, foreignIndex: Map<string, string
     if (parsed.problem) problems.push({ file: ours.file, problem: parsed.problem });
     layers.push(parsed.config);
   }
-  return { config: mergeConfigs(...layers), baseDir: ours ? path.dirname(ours.file) : undefined, problems };
+  return { config: mergeConfigs(...layers), baseDir: ours ? path.dirname(path.resolve(ours.file)) : undefined, problems, stopDir };
 }
 
 /** Editor settings with a project config on top: the file is the project's shared policy (as in CI). */
