@@ -43,3 +43,17 @@ test("README's rule table lists every rule (npm run docs:rules regenerates it)",
   const listed = [...table.matchAll(/\[(CG-[DC]\d{3})\]/g)].map((match) => match[1]);
   assert.deepEqual([...listed].sort(), allRules.map((rule) => rule.id).sort());
 });
+
+test('no rule module imports another rule module (shared predicates live in engine modules)', () => {
+  const offenders: string[] = [];
+  for (const kind of ['dockerfile', 'compose']) {
+    const dir = path.join(repoRoot, 'server', 'src', 'rules', kind);
+    for (const name of fs.readdirSync(dir).filter((file) => /^[CD]\d{3}-.*\.ts$/.test(file))) {
+      const source = fs.readFileSync(path.join(dir, name), 'utf8');
+      for (const match of source.matchAll(/from '(\.{1,2}\/[^']+)'/g)) {
+        if (/(^|\/)[CD]\d{3}-[^/]+$/.test(match[1])) offenders.push(`${kind}/${name} imports ${match[1]}`);
+      }
+    }
+  }
+  assert.deepEqual(offenders, []);
+});

@@ -256,7 +256,7 @@ describe('summarize setting and precedence', () => {
 describe('hardening a service (the wizard behind "Harden service…")', () => {
   const text = lines('services:', '  web:', '    image: a', '    privileged: true', '  db:', '    image: b');
   const document = TextDocument.create('file:///w/compose.yaml', 'dockercompose', 1, text);
-  const input = { text, kind: 'compose' as const, settings: settings() };
+  const input = { text, analyzeUnsummarized: (t: string) => analyze(t, { kind: 'compose', settings: settings({ summarize: false }) }) };
 
   it('lists the measures from the analysis with summaries off; for one service, all of them recommended', () => {
     const all = listHardenings(input);

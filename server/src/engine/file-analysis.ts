@@ -40,8 +40,11 @@ export interface FileContext {
   buildTarget?: string;
   /** Excluded by the config's `ignorePaths`: callers publish nothing for it. */
   ignored: boolean;
-  /** Analyzes a text of this file (a changed version too) with these settings and build target. */
-  analyze(text: string): Analysis;
+  /**
+   * Analyzes a text of this file (a changed version too) with these settings and build target;
+   * `overrides` change settings for this call only (the wizard analyzes with `summarize: false`).
+   */
+  analyze(text: string, overrides?: Partial<EngineSettings>): Analysis;
 }
 
 export interface FileAnalysis extends FileContext {
@@ -56,7 +59,13 @@ export function fileContext(input: FileInput): FileContext | undefined {
   const kind = input.kind ?? (input.path === undefined ? undefined : kindFromFileName(input.path));
   if (!kind) return undefined;
   if (input.path === undefined) {
-    return { kind, settings: input.settings, configProblems: [], ignored: false, analyze: (text) => analyze(text, { kind, settings: input.settings }) };
+    return {
+      kind,
+      settings: input.settings,
+      configProblems: [],
+      ignored: false,
+      analyze: (text, overrides) => analyze(text, { kind, settings: { ...input.settings, ...overrides } }),
+    };
   }
   const file = path.resolve(input.path);
   const resolved = resolveConfig(file, foreignIdIndex, input.root, input.configPath);
@@ -68,7 +77,7 @@ export function fileContext(input: FileInput): FileContext | undefined {
     configProblems: resolved.problems,
     buildTarget,
     ignored: isIgnoredPath(file, resolved),
-    analyze: (text) => analyze(text, { kind, settings, buildTarget }),
+    analyze: (text, overrides) => analyze(text, { kind, settings: { ...settings, ...overrides }, buildTarget, filePath: file, readFile: input.readText ?? readFileText }),
   };
 }
 

@@ -19,9 +19,9 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
 import { parseContainerGuardConfig, parseHadolintConfig, configFileNames, hadolintFileNames } from '../engine/config';
-import { isIgnoredPath, resolveConfig, withFileConfig } from '../engine/config-files';
 import { analyze, foreignIdIndex, type Analysis } from '../engine/engine';
-import { buildTargetFor, readFileText } from '../engine/compose-links';
+import { readFileText } from '../engine/compose-links';
+import { fileContext, type FileContext } from '../engine/file-analysis';
 import { baseName, kindFromFileName, kindOfDocument } from '../engine/file-kind';
 import { fixAllEdits, fixUntilStable, minimalEdit } from '../engine/fix-all';
 import { normalizeSettings, type EngineSettings } from '../engine/settings';
@@ -30,6 +30,7 @@ import { fixAllAction, fixAllKind, quickFixActions, requestedKinds } from './cod
 import { toDiagnostics } from './diagnostics';
 import { registerDockerfileFeatures, semanticTokensLegend, type RegistryAccess } from './dockerfile-features';
 import { hardenEdit, listHardenings, type HardeningInput } from './hardening';
+import { ImagePinning } from './pinning';
 import { applyFixAllCommand, hardenRequest, listHardeningsRequest, showDocumentationCommand, type HardenParams, type InitializationOptions, type ListHardeningsParams } from '../protocol';
 
 export const fixAllCommand = applyFixAllCommand;
@@ -37,20 +38,17 @@ export const fixAllCommand = applyFixAllCommand;
 /** Files whose change on disk re-analyzes open documents: project configuration and Compose files. */
 const watchedGlobs = ['**/{.container-guard,.hadolint}.{yaml,yml}', '**/{compose,docker-compose}{,.*,-*}.{yaml,yml}'];
 
-/** What applies to one document: settings with its project config, and whether it is ignored. */
+/** What applies to one document: its file context (settings, config, build target, ignored) and config problems. */
 interface DocumentContext {
-  settings: EngineSettings;
-  /** For a Dockerfile: the stage a Compose file builds (`build.target`), when one is named. */
-  buildTarget?: string;
-  ignored: boolean;
+  /** Undefined when the document is of no kind we analyze. */
+  file: FileContext | undefined;
   configProblems: Diagnostic[];
 }
 
 interface Analyzed {
   version: number;
   analysis: Analysis;
-  settings: EngineSettings;
-  buildTarget?: string;
+  file: FileContext;
 }
 
 function fsPath(uri: string): string | undefined {
@@ -85,7 +83,17 @@ export class ContainerGuardServer {
   /** Client-side commands the client declared (`initializationOptions.clientCommands`). */
   private clientCommands = new Set<string>();
 
-  constructor(private readonly connection: Connection) {}
+  /** Image pinning: registry lookups (only when asked) and their cache. */
+  private readonly pinning: ImagePinning;
+
+  constructor(private readonly connection: Connection) {
+    this.pinning = new ImagePinning({
+      connection,
+      analysis: async (uri) => (await this.currentOrAnalyze(uri))?.analysis,
+      lookupAllowed: () => this.registry.allowed,
+      clientCommands: () => this.clientCommands,
+    });
+  }
 
   listen(): void {
     const { connection, documents } = this;
@@ -127,6 +135,7 @@ export class ContainerGuardServer {
 
     connection.onCodeAction((params) => this.codeActions(params));
     connection.onExecuteCommand(async (params) => {
+      if (this.pinning.isCommand(params.command)) return this.pinning.executeCommand(params);
       if (params.command === showDocumentationCommand) {
         const href = params.arguments?.[1];
         if (typeof href === 'string' && /^https:\/\//.test(href)) {
@@ -144,17 +153,20 @@ export class ContainerGuardServer {
       const uri = params?.textDocument?.uri;
       const entry = await this.currentOrAnalyze(uri);
       const document = typeof uri === 'string' ? documents.get(uri) : undefined;
-      return entry && document ? listHardenings(this.hardeningInput(document, entry), params.service) : [];
+      return entry && document ? listHardenings(this.hardeningInput(document, entry), params.service, this.pinning) : [];
     });
     connection.onRequest(hardenRequest, async (params: HardenParams) => {
       const uri = params?.textDocument?.uri;
       const entry = await this.currentOrAnalyze(uri);
       const document = typeof uri === 'string' ? documents.get(uri) : undefined;
       if (!entry || !document) return { changes: {} };
-      return hardenEdit(document, this.hardeningInput(document, entry), params);
+      return hardenEdit(document, this.hardeningInput(document, entry), params, this.pinning);
     });
 
-    registerDockerfileFeatures(connection, documents, (document) => this.kindOf(document) === 'dockerfile', this.registry);
+    this.pinning.register();
+    registerDockerfileFeatures(connection, documents, (document) => this.kindOf(document) === 'dockerfile', this.registry, (uri, position) =>
+      this.pinning.hover(uri, position),
+    );
     documents.listen(connection);
     connection.listen();
   }
@@ -168,11 +180,13 @@ export class ContainerGuardServer {
     const options = params.initializationOptions as InitializationOptions | undefined;
     this.registry.allowed = options?.registryLookup === true;
     this.clientCommands = new Set(Array.isArray(options?.clientCommands) ? options.clientCommands.filter((command) => typeof command === 'string') : []);
+    this.pinning.initialize(params);
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, fixAllKind], resolveProvider: false },
-        executeCommandProvider: { commands: [fixAllCommand, showDocumentationCommand] },
+        // Resolved lazily: "Pin to current digest" asks the registry only when picked.
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, fixAllKind], resolveProvider: true },
+        executeCommandProvider: { commands: [fixAllCommand, showDocumentationCommand, ...this.pinning.commands] },
         completionProvider: { triggerCharacters: ['=', ' ', '$', '-', ':'], resolveProvider: true },
         hoverProvider: true,
         signatureHelpProvider: { triggerCharacters: ['-', '[', ',', ' ', '='] },
@@ -219,20 +233,21 @@ export class ContainerGuardServer {
     return context;
   }
 
+  /** The one per-file entry point of the engine (shared with the CLI), with the editor's unsaved texts. */
   private withProjectConfig(uri: string, settings: EngineSettings): DocumentContext {
+    const document = this.documents.get(uri);
+    const kind = document ? this.kindOf(document) : undefined;
     const file = fsPath(uri);
-    if (!file) return { settings, ignored: false, configProblems: [] };
-    const root = this.workspaceRoots.filter((candidate) => isInside(file, candidate)).sort((a, b) => b.length - a.length)[0];
-    const resolved = resolveConfig(file, foreignIdIndex, root);
-    const configProblems: Diagnostic[] = resolved.problems.map(({ file: configFile, problem }) => ({
+    const root = file ? this.workspaceRoots.filter((candidate) => isInside(file, candidate)).sort((a, b) => b.length - a.length)[0] : undefined;
+    const context = kind ? fileContext({ path: file, kind, settings, root, readText: (other) => this.openText(other) ?? readFileText(other) }) : undefined;
+    const configProblems: Diagnostic[] = (context?.configProblems ?? []).map(({ file: configFile, problem }) => ({
       range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
       severity: DiagnosticSeverity.Warning,
       source: problem.source,
       message: `${path.basename(configFile)}: ${problem.message}`,
       relatedInformation: [{ location: { uri: URI.file(configFile).toString(), range: problem.range }, message: problem.message }],
     }));
-    const buildTarget = kindFromFileName(file) === 'dockerfile' ? buildTargetFor(file, root, (compose) => this.openText(compose) ?? readFileText(compose)) : undefined;
-    return { settings: withFileConfig(settings, resolved.config), ignored: isIgnoredPath(file, resolved), configProblems, buildTarget };
+    return { file: context, configProblems };
   }
 
   /** The editor's text of an open file, by path. */
@@ -250,16 +265,15 @@ export class ContainerGuardServer {
 
   private async validate(uri: string): Promise<void> {
     const context = await this.contextFor(uri);
-    const { settings } = context;
     this.pending.delete(uri);
     const document = this.documents.get(uri);
     if (!document) return;
     if (this.isConfigFile(uri)) return this.validateConfigFile(document);
-    const kind = this.kindOf(document);
-    if (!kind) return;
+    const file = context.file;
+    if (!file) return;
     // Already analyzed and published (a request analyzed it on demand): one publish per version.
     if (this.analyzed.get(uri)?.version === document.version) return;
-    if (context.ignored) {
+    if (file.ignored) {
       await this.connection.sendDiagnostics({ uri, version: document.version, diagnostics: [] });
       return;
     }
@@ -267,15 +281,15 @@ export class ContainerGuardServer {
     if (previous && previous.version > document.version) return;
     let analysis: Analysis;
     try {
-      analysis = analyze(document.getText(), { kind, settings, buildTarget: context.buildTarget });
+      analysis = file.analyze(document.getText());
     } catch (error) {
       // The engine guards its parsers; this is the last line of defence, never a crashed server.
       this.connection.console.error(`Container Guard could not analyze ${uri}: ${error instanceof Error ? error.stack : String(error)}`);
       return;
     }
     if (this.documents.get(uri) !== document) return;
-    this.analyzed.set(uri, { version: document.version, analysis, settings, buildTarget: context.buildTarget });
-    const diagnostics = [...context.configProblems, ...toDiagnostics(analysis, uri, document.version, settings.maxFindings)];
+    this.analyzed.set(uri, { version: document.version, analysis, file });
+    const diagnostics = [...context.configProblems, ...toDiagnostics(analysis, uri, document.version, file.settings.maxFindings)];
     await this.connection.sendDiagnostics({ uri, version: document.version, diagnostics });
   }
 
@@ -305,7 +319,7 @@ export class ContainerGuardServer {
   }
 
   private hardeningInput(document: TextDocument, entry: Analyzed): HardeningInput {
-    return { text: document.getText(), kind: entry.analysis.kind, settings: entry.settings, buildTarget: entry.buildTarget };
+    return { text: document.getText(), analyzeUnsummarized: (text) => entry.file.analyze(text, { summarize: false }) };
   }
 
   private fixAllWorkspaceEdit(uri: string): WorkspaceEdit | undefined {
@@ -314,7 +328,7 @@ export class ContainerGuardServer {
     if (!entry || !document) return undefined;
     if (fixAllEdits(entry.analysis).length === 0) return undefined;
     const text = document.getText();
-    const fixed = fixUntilStable(text, (next) => analyze(next, { kind: entry.analysis.kind, settings: entry.settings, buildTarget: entry.buildTarget }), (a) => a.findings, true, entry.analysis);
+    const fixed = fixUntilStable(text, (next) => entry.file.analyze(next), (a) => a.findings, true, entry.analysis);
     const edit = minimalEdit(text, fixed);
     return edit ? { changes: { [uri]: [edit] } } : undefined;
   }
@@ -327,7 +341,10 @@ export class ContainerGuardServer {
       // Computed from the current text: a diagnostic of an older version gets the actions of its finding now.
       const entry = await this.currentOrAnalyze(document.uri);
       if (!entry) return [];
-      const actions = quickFixActions(params, document.uri, entry.analysis, { commands: this.clientCommands });
+      const actions = quickFixActions(params, document.uri, entry.analysis, {
+        commands: this.clientCommands,
+        extraFixes: (finding, diagnostic) => this.pinning.actions(document.uri, entry.analysis, finding, diagnostic),
+      });
       const fixAllRequested = requestedKinds(params).some((kind) => fixAllKind.startsWith(kind));
       const fixAll = fixAllRequested ? this.fixAllWorkspaceEdit(document.uri) : undefined;
       const edits = fixAll?.changes?.[document.uri] ?? [];

@@ -1,5 +1,6 @@
 // Shared by absence rules ("hardening is missing"): where a service gets a new key.
 import type { TextEdit } from 'vscode-languageserver-types';
+import type { Fix } from '../types';
 import { isAlias, isMap, isScalar, isSeq } from 'yaml';
 import type { ComposeModel, ComposeService, MapEntry } from './model';
 import { fillEmptyTree, insertPairs, type NewTree, type NewValue } from './edits';
@@ -12,6 +13,18 @@ import { isMergeKey, type Node, type Pair, type ViaStep } from './yaml-ast';
  */
 export function insertIntoService(model: ComposeModel, service: ComposeService, key: string, value: NewValue): TextEdit | undefined {
   return insertPairsIntoService(model, service, [[key, value]]);
+}
+
+/** The `security_opt` item that CG-C023 (and CG-C022, when switched on) asks for. */
+export const NO_NEW_PRIVILEGES = 'no-new-privileges:true';
+
+/**
+ * The fix for a service without `security_opt`: CG-C023 and CG-C022 offer the very same edit, so a
+ * combined hardening (which drops identical edits) inserts the key once.
+ */
+export function addSecurityOptFixes(model: ComposeModel, service: ComposeService): Fix[] {
+  const edit = insertIntoService(model, service, 'security_opt', { sequence: [NO_NEW_PRIVILEGES] });
+  return edit ? [{ title: `Add "security_opt: [${NO_NEW_PRIVILEGES}]"`, edits: [edit], isPreferred: false }] : [];
 }
 
 /**

@@ -1,14 +1,11 @@
 // CG-C022: the merged service has no `security_opt`, or an empty one (`[]`, `!reset []`, a bare key).
 import { isSeq } from 'yaml';
 import type { ComposeModel } from '../../engine/compose/model';
-import { writtenList } from '../../engine/compose/absence';
-import { addSecurityOptFixes } from './C023-no-new-privileges';
+import { addSecurityOptFixes, NO_NEW_PRIVILEGES as OPTION, writtenList } from '../../engine/compose/absence';
 import { appendSequenceItem, fillEmptyValue } from '../../engine/compose/edits';
 import { groupByWritten, isShared, receiversInfo, serviceNames, type Hit } from '../../engine/compose/written';
 import type { RuleFinding, Rule, TextEdit } from '../../engine/types';
 
-// The same item CG-C023 adds: the two rules' fixes are identical edits, applied once by fix-all.
-const OPTION = 'no-new-privileges:true';
 
 export const rule: Rule<ComposeModel> = {
   meta: {

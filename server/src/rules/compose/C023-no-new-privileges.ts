@@ -1,14 +1,13 @@
 // CG-C023: the service does not set `security_opt: [no-new-privileges:true]`.
 import { isSeq } from 'yaml';
 import type { ComposeModel, ComposeService, MapEntry, ScalarInfo } from '../../engine/compose/model';
-import { insertIntoService, writtenList } from '../../engine/compose/absence';
+import { addSecurityOptFixes, NO_NEW_PRIVILEGES as OPTION, writtenList } from '../../engine/compose/absence';
 import { appendSequenceItem, fillEmptyValue, replaceNode } from '../../engine/compose/edits';
 import { UNKNOWN } from '../../engine/compose/interpolate';
 import { groupByWritten, isShared, receiversInfo, serviceNames, type Hit } from '../../engine/compose/written';
 import type { RuleFinding, Fix, Rule, TextEdit } from '../../engine/types';
 import type { Node } from '../../engine/compose/yaml-ast';
 
-const OPTION = 'no-new-privileges:true';
 const ITEM = /^no-new-privileges(?:[:=](.*))?$/i;
 // Docker reads the value with Go's strconv.ParseBool.
 const TRUE = new Set(['1', 't', 'true']);
@@ -18,15 +17,6 @@ interface Weak {
   message: string;
   edit: TextEdit | undefined;
   title: string;
-}
-
-/**
- * The fix for a service without `security_opt`. CG-C022 offers the very same edit, so fix-all (which
- * drops identical edits) inserts the key once.
- */
-export function addSecurityOptFixes(model: ComposeModel, service: ComposeService): Fix[] {
-  const edit = insertIntoService(model, service, 'security_opt', { sequence: [OPTION] });
-  return edit ? [{ title: `Add "security_opt: [${OPTION}]"`, edits: [edit], isPreferred: false }] : [];
 }
 
 export const rule: Rule<ComposeModel> = {
