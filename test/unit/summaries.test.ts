@@ -269,8 +269,8 @@ describe('hardening a service (the wizard behind "Harden service…")', () => {
     assert.deepEqual(listHardenings(input, 'nope'), []);
   });
 
-  it('hardens only the named service, and the result parses', () => {
-    const edit = hardenEdit(document, input, { textDocument: { uri: document.uri }, measureIds: ['CG-C020', 'CG-C023', 'CG-C070'], service: 'web' });
+  it('hardens only the named service, and the result parses', async () => {
+    const edit = await hardenEdit(document, input, { textDocument: { uri: document.uri }, measureIds: ['CG-C020', 'CG-C023', 'CG-C070'], service: 'web' });
     const out = applyEdits(text, edit.changes![document.uri]);
     assert.equal(
       out,
