@@ -261,3 +261,25 @@ describe('compose model: robustness', () => {
     assert.ok(!isSeq(model.services[0].node));
   });
 });
+
+describe('compose model: broken YAML invents no service', () => {
+  const names = (text: string) => parseCompose(text).services.map((service) => service.name);
+  const hasError = (text: string) => parseCompose(text).problems.some((p) => p.severity === 'error');
+
+  it('keeps the services that end before the first error, and reports the error', () => {
+    const cases: [string, string[]][] = [
+      [lines('services:', '  web:', '    image: nginx:1.27', '  "db:', '    image: postgres'), ['web']],
+      [lines('services:', '  web: {image: nginx:1.27', '  db:', '    image: postgres:16'), []],
+      [lines('services:', '  web:', '    image: nginx', '  environment:', '    - A=1', '   - B=2'), ['web']],
+      [lines('services:', '  web:', '    image: nginx', '  db:', '    image: pg', '    ports:', '     - "80:80'), ['web']],
+    ];
+    for (const [text, expected] of cases) {
+      assert.deepEqual(names(text), expected, text);
+      assert.ok(hasError(text), text);
+    }
+  });
+
+  it('a valid file keeps every service', () => {
+    assert.deepEqual(names(lines('services:', '  web:', '    image: a', '  db:', '    image: b')), ['web', 'db']);
+  });
+});

@@ -133,6 +133,14 @@ export interface ComposeModel extends ModelBase {
   hasReferencedAnchor(node: Node | null | undefined): boolean;
 }
 
+/** Whether a service entry (its key and its value as written) ends before `offset`. */
+function endsBefore(item: MapEntry, offset: number): boolean {
+  const keyEnd = item.keyNode.range?.[1] ?? Number.POSITIVE_INFINITY;
+  const value = item.rawValue as { range?: [number, number, number] } | null;
+  const valueEnd = value?.range ? value.range[2] : keyEnd;
+  return Math.max(keyEnd, valueEnd) < offset;
+}
+
 export function parseCompose(text: string): ComposeModel {
   return new ComposeFile(text);
 }
@@ -234,8 +242,13 @@ class ComposeFile implements ComposeModel {
     if (!entry) return;
     const services = this.viewOf(entry.rawValue, entry.via);
     if (!services) return;
+    // Broken YAML: the parser's recovered tree after the first error is a guess (an unclosed quote or
+    // brace swallows the keys that follow, a bad indent turns a key into a service). Only services that
+    // end before the first error are analyzed; the error itself is reported, and nothing is invented.
+    const firstError = Math.min(...document.doc.errors.map((error) => error.pos?.[0] ?? 0), Number.POSITIVE_INFINITY);
     for (const item of services.entries) {
       if (item.key.startsWith('x-')) continue;
+      if (firstError !== Number.POSITIVE_INFINITY && !endsBefore(item, firstError)) continue;
       const definition: ServiceDefinition = {
         document: document.index,
         keyNode: item.keyNode,
