@@ -473,6 +473,67 @@ describe('plain LSP clients (Neovim, Helix, Emacs …)', () => {
   });
 });
 
+describe('analysis never blocks the message loop', () => {
+  /** A 200 KB Compose file: 2,000 services. */
+  const large = 'services:\n' + Array.from({ length: 2000 }, (_, i) => `  svc${i}:\n    image: registry.example/app:1.${i}\n    ports: ["127.0.0.1:${10000 + i}:80"]\n`).join('');
+
+  test('while a 200 KB Compose file is analyzed (in the worker), requests on another document are answered first', async () => {
+    const client = await LspTestClient.start();
+    try {
+      const small = 'file:///work/worker/Dockerfile';
+      await client.open(small, `FROM ${ALPINE}\nADD a /a\nUSER 1\n`);
+      const uri = 'file:///work/worker/compose.yaml';
+      const order: string[] = [];
+      const published = client.diagnostics(uri, 1).then((d) => {
+        order.push('publish');
+        return d;
+      });
+      await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'dockercompose', version: 1, text: large } });
+      // One round trip first: by its answer the server has taken up the large file's analysis.
+      await client.connection.sendRequest('textDocument/documentSymbol', { textDocument: { uri: small } });
+      const answers = [
+        client.connection.sendRequest('textDocument/hover', { textDocument: { uri: small }, position: { line: 1, character: 1 } }).then(() => order.push('hover')),
+        client.connection.sendRequest('textDocument/completion', { textDocument: { uri: small }, position: { line: 2, character: 0 } }).then(() => order.push('completion')),
+        client.connection.sendRequest('textDocument/documentSymbol', { textDocument: { uri: small } }).then(() => order.push('symbols')),
+      ];
+      await Promise.all(answers);
+      const diagnostics = await published;
+      assert.deepEqual(order.slice(0, 3).sort(), ['completion', 'hover', 'symbols'], `answered before the large file's analysis: ${order.join(', ')}`);
+      // The worker's analysis is the real one: findings and their actions work as for any file.
+      const summary = diagnostics.find((d) => d.code === 'CG-C100');
+      assert.ok(summary, 'summaries of the large file');
+      const actions = await client.codeActions(uri, summary.range, [summary]);
+      assert.equal(actions[0].title, 'Add "cap_drop: [ALL]"');
+      const ignore = actions.find((a) => a.title === 'Ignore CG-C100 for this line');
+      assert.deepEqual(ignore?.edit?.changes?.[uri], [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, newText: '  # container-guard ignore=CG-C100\n' }]);
+    } finally {
+      await client.stop();
+    }
+  });
+
+  test('versions typed while a large file is analyzed: the newest is published, the ones between are dropped', async () => {
+    const client = await LspTestClient.start();
+    try {
+      const uri = 'file:///work/worker-typing/compose.yaml';
+      await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'dockercompose', version: 1, text: large } });
+      for (let version = 2; version <= 6; version++) {
+        await client.connection.sendNotification('textDocument/didChange', {
+          textDocument: { uri, version },
+          contentChanges: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: `# v${version}\n` }],
+        });
+      }
+      const last = await client.diagnostics(uri, 6);
+      assert.ok(last.some((d) => d.code === 'CG-C100'));
+      const versions = client.published.filter((p) => p.uri === uri).map((p) => p.version!);
+      assert.deepEqual(versions, [...versions].sort((a, b) => a - b), 'versions never go back');
+      assert.equal(new Set(versions).size, versions.length, 'at most one publish per version');
+      assert.ok(versions.length < 6, `the versions in between are not all analyzed: ${versions.join(', ')}`);
+    } finally {
+      await client.stop();
+    }
+  });
+});
+
 describe('bad input never crashes the server', () => {
   let client: LspTestClient;
   before(async () => {

@@ -33,6 +33,8 @@ export type ConfigProblem = ResolvedConfig['problems'][number];
 /** What applies to one file whatever its text: computed once, reused for every version of the text. */
 export interface FileContext {
   kind: FileKind;
+  /** The file on disk (absolute); undefined for a document that has none. */
+  filePath?: string;
   /** Editor settings with the project config applied. */
   settings: EngineSettings;
   configProblems: ConfigProblem[];
@@ -73,6 +75,7 @@ export function fileContext(input: FileInput): FileContext | undefined {
   const buildTarget = kind === 'dockerfile' ? buildTargetFor(file, resolved.stopDir, input.readText ?? readFileText) : undefined;
   return {
     kind,
+    filePath: file,
     settings,
     configProblems: resolved.problems,
     buildTarget,

@@ -1,0 +1,34 @@
+// The analysis worker thread: analyzes large documents off the server's message loop, so hover,
+// completion and code actions stay answered while a 200 KB file is parsed. It receives what a file
+// context knows (kind, settings, build target, path) and the text; it answers with the analysis in a
+// form that crosses threads (findings and problems are plain data; the model stays here, except the
+// few facts the ignore actions need).
+import { parentPort } from 'node:worker_threads';
+import { readFileText } from '../engine/compose-links';
+import { analyze } from '../engine/engine';
+import type { WorkerRequest, WorkerResponse } from './analysis-runner';
+
+parentPort?.on('message', (request: WorkerRequest) => {
+  let response: WorkerResponse;
+  try {
+    const analysis = analyze(request.text, {
+      kind: request.kind,
+      settings: request.settings,
+      buildTarget: request.buildTarget,
+      filePath: request.filePath,
+      readFile: request.filePath ? readFileText : undefined,
+    });
+    const lines = new Set(analysis.findings.map((finding) => finding.range.start.line));
+    response = {
+      id: request.id,
+      kind: analysis.kind,
+      findings: analysis.findings,
+      problems: analysis.problems,
+      fileCommentLine: analysis.model.fileCommentLine,
+      statementStarts: [...lines].map((line) => [line, analysis.model.statementStart(line)]),
+    };
+  } catch (error) {
+    response = { id: request.id, error: error instanceof Error ? error.message : String(error) };
+  }
+  parentPort?.postMessage(response);
+});
