@@ -16,6 +16,8 @@ npm run -s build || exit 1
 step "unit + protocol tests (node --test)"
 rm -rf out && npx tsc -p tsconfig.test.json || exit 1
 node --test out/test/unit/ out/test/protocol/ || status=1
+step "other editors (Neovim, Emacs eglot)"
+node test/editors/run.mjs || status=1
 step "package"
 npm run -s package || status=1
 step "VS Code (code-server) kit"
