@@ -1,11 +1,12 @@
 // End-to-end test of Container Guard in a real VS Code (code-server 4.100.3 = VS Code 1.100.3) driven
 // like a person would, with playwright-core + Debian chromium: install the .vsix into an isolated
 // code-server, open a copy of examples/, see squiggles and Problems entries, apply quick fixes with
-// Ctrl+. and the keyboard, save, and check the files on disk; restart the server from the palette.
+// Ctrl+. and the keyboard, run Fix All, harden a Compose service from its CG-C100 summary and a whole
+// file with the wizard, save, and check the files on disk; restart the server from the palette.
 //
 //   npm run build && npm run package && node test/e2e/e2e.mjs [--vsix <path>] [--update-docs-images]
 // env: PORT (default 18081), CODE_SERVER, CHROMIUM. State + screenshots: test/e2e/.runs/e2e-<time>/.
-// --update-docs-images copies the two README screenshots (quick-fix menu, hover + Problems) to docs/images/.
+// --update-docs-images copies the README screenshots (quick-fix menus, hover + Problems, wizard preview) to docs/images/.
 import fs from 'node:fs';
 import path from 'node:path';
 import { REPO, createRun, installVsix, startCodeServer, launchBrowser, screenshotter, stepper, poll, log, trimRun } from './lib.mjs';
@@ -24,7 +25,19 @@ const docsShots = {};
 // The product's exact fix titles for the examples.
 const D020_FIX = "Run as the image's 'node' user";
 const C070_FIX = 'Remove "privileged: true"';
+const HARDEN_WEB = 'Harden service "web"…';
+/** Two of the per-measure fixes of a CG-C100 summary (each member's own fix). */
+const MEASURE_FIXES = ['Add "cap_drop: [ALL]"', 'Add "security_opt: [no-new-privileges:true]"'];
 const SQUIGGLE = '[class*="squiggly-"]';   // squiggly-error / -warning / -info (hints render as dots)
+
+/** The text of a Compose service's block: from its key to the next service key (or the end). */
+function serviceBlock(text, service) {
+  const lines = text.split('\n');
+  const start = lines.indexOf(`  ${service}:`);
+  if (start < 0) return undefined;
+  const next = lines.findIndex((l, i) => i > start && /^ {2}[\w.-]+:/.test(l));
+  return lines.slice(start, next < 0 ? undefined : next).join('\n');
+}
 
 /** Waits until `file` on disk satisfies `pred` (the editor saves asynchronously). */
 const waitForDisk = (file, pred, what) =>
@@ -90,13 +103,14 @@ async function drive(page) {
     await editor.locator('.view-lines', { hasText: expectText }).waitFor();
   }
   /** Ctrl+. at the caret, then picks the entry starting with `title` with the keyboard (a click hits the pointer-block overlay). */
-  async function quickFix(title, shotName) {
+  async function quickFix(title, shotName, check = (entries) => {}) {
     await page.keyboard.press('Control+.');
     const item = page.locator('.action-widget .monaco-list-row.action', { hasText: title });
     await item.first().waitFor();
     const entries = await page.locator('.action-widget .monaco-list-row.action').allTextContents();
     console.log(`  quick-fix menu: ${entries.map((t) => JSON.stringify(t.trim())).join(', ')}`);
     const file = await shot(page, shotName);
+    check(entries);
     const focused = page.locator('.action-widget .monaco-list-row.action.focused');
     for (let i = 0; i < entries.length + 1 && !((await focused.textContent().catch(() => '')) ?? '').startsWith(title); i++) {
       await page.keyboard.press('ArrowDown');
@@ -115,6 +129,43 @@ async function drive(page) {
     await poll(async () => !(await page.locator('.monaco-editor .monaco-hover:visible').count()), { timeout: 5_000, what: 'the hover to close' });
   }
   const problemRow = (text) => problems.locator('.monaco-list-row', { hasText: text });
+  /** F1, type the command's name, Enter once the palette has focused a row with that label. */
+  async function runCommand(label, shotName) {
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill(`>${label}`);
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
+    await row.waitFor();
+    await poll(async () => ((await page.locator('.quick-input-list .monaco-list-row.focused').textContent()) ?? '').includes(label), { what: `"${label}" focused in the palette` });
+    if (shotName) await shot(page, shotName);
+    await page.keyboard.press('Enter');
+  }
+  /** The rows of the open QuickPick: label + description, and whether the row's checkbox is ticked. */
+  async function pickRows() {
+    const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+    const out = [];
+    for (const row of await rows.all()) {
+      const box = row.locator('input.quick-input-list-checkbox');
+      const checked = (await row.getAttribute('aria-checked')) === 'true' || (await box.count() > 0 && await box.first().isChecked());
+      out.push({ row, text: ((await row.textContent()) ?? '').trim(), checked });
+    }
+    return out;
+  }
+  /** The hardening wizard after its picker: Enter → diff preview → Apply; resolves once the preview closed. */
+  async function previewAndApply(shotName) {
+    await page.keyboard.press('Enter');
+    await page.locator('.monaco-diff-editor').first().waitFor();
+    const toast = page.locator('.notification-toast.notification-fade-in-done', { has: page.locator('.monaco-button', { hasText: 'Apply' }) }).first();
+    const apply = toast.locator('.monaco-button', { hasText: 'Apply' }).first();
+    await apply.waitFor();
+    const question = ((await toast.locator('.notification-list-item-message').first().textContent()) ?? '').trim();
+    console.log(`  preview question: ${JSON.stringify(question)}`);
+    const file = await shot(page, shotName);
+    await apply.click();
+    await page.locator('.monaco-diff-editor').first().waitFor({ state: 'detached' });
+    return { file, question };
+  }
 
   await step('workbench opens the copied examples workspace', async () => {
     await page.locator('.monaco-workbench').waitFor();
@@ -141,15 +192,31 @@ async function drive(page) {
     await dismissHover();
   });
 
-  await step(`Ctrl+. on the final stage's image offers "${D020_FIX}"; it inserts USER node before CMD, saved to disk`, async () => {
+  await step('"Fix All" applies only the preferred fixes: ADD→COPY and the exec-form CMD, no USER line; saved to disk', async () => {
+    const original = fs.readFileSync(dockerfile, 'utf8');
+    await page.locator('.part.editor').click();   // keyboard focus back into the editor
+    await runCommand('Fix All');
+    await editor.locator('.view-line', { hasText: 'COPY server.js package.json ./' }).waitFor();
+    await editor.locator('.view-line', { hasText: 'CMD ["node", "server.js"]' }).waitFor();
+    await page.keyboard.press('Control+S');
+    const expected = original.replace('ADD server.js package.json ./', 'COPY server.js package.json ./').replace('CMD node server.js', 'CMD ["node", "server.js"]');
+    await waitForDisk(dockerfile, (t) => t === expected, 'exactly ADD→COPY and the exec-form CMD');
+    if (/^USER /m.test(fs.readFileSync(dockerfile, 'utf8'))) throw new Error('Fix All inserted a USER line');
+    await problemRow('CG-D060').first().waitFor({ state: 'detached' });
+    await problemRow('CG-D073').first().waitFor({ state: 'detached' });
+    await problemRow('CG-D020').first().waitFor();   // who runs the image is a person's choice: not a preferred fix
+    await shot(page, 'dockerfile-fix-all');
+  });
+
+  await step(`Ctrl+. on the final stage's image still offers "${D020_FIX}" (a quick fix, not preferred); it inserts USER node before CMD, saved to disk`, async () => {
     await clickSquiggle('FROM node:22-bookworm-slim', 'squiggly-warning');
     const { file } = await quickFix(D020_FIX, 'dockerfile-quick-fix-menu');
     docsShots['dockerfile-quick-fix.png'] = file;
     await editor.locator('.view-line', { hasText: 'USER node' }).waitFor();
     await page.keyboard.press('Control+S');
-    await waitForDisk(dockerfile, (t) => /\nUSER node\nCMD node server\.js\n?$/.test(t), 'USER node right before CMD');
+    await waitForDisk(dockerfile, (t) => /\nUSER node\nCMD \["node", "server\.js"\]\n?$/.test(t), 'USER node right before CMD');
     await problemRow('CG-D020').first().waitFor({ state: 'detached' });
-    await problemRow('CG-D060').first().waitFor();   // the rest is still reported
+    await problemRow('CG-D002').first().waitFor();   // the rest is still reported
     console.log(`  on disk: ${JSON.stringify(fs.readFileSync(dockerfile, 'utf8').split('\n').slice(-4).join('\n'))}`);
     await shot(page, 'dockerfile-after-fix');
   });
@@ -201,30 +268,98 @@ async function drive(page) {
     await shot(page, 'after-restart');
   });
 
-  await step('hardening wizard: "Container Guard: Harden This File…" → pick measures → diff preview → Apply, saved to disk', async () => {
-    await page.keyboard.press('F1');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor();
-    await input.fill('>Container Guard: Harden This File');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Harden This File' }).first().waitFor();
-    await page.keyboard.press('Enter');
-    // The measure picker: recommended measures come pre-selected.
+  await step('compose.yaml: the CG-C100 summary on "web:" (hover, Problems); Ctrl+. → "Harden service "web"…" → measures preselected → diff → Apply; only web changes on disk', async () => {
+    const before = fs.readFileSync(composeFile, 'utf8');
+    // hover the service key: the summary names what is missing
+    const webLine = editor.locator('.view-line', { hasText: /^\s*web:\s*$/ }).first();
+    await webLine.waitFor();
+    const key = await poll(async () => (await squigglesOnLine('web:')).find((x) => x.cls.includes('squiggly-info')), { what: 'the info squiggle of CG-C100 on "web:"' });
+    await page.mouse.move(key.box.x + key.box.width / 2, key.box.y + key.box.height / 2);
+    await page.mouse.move(key.box.x + key.box.width / 2 + 2, key.box.y + key.box.height / 2);
+    const hover = page.locator('.monaco-hover', { hasText: 'CG-C100' }).first();
+    await hover.waitFor({ state: 'visible' });
+    const hoverText = (await hover.textContent()) ?? '';
+    if (!hoverText.includes('Service "web" is not hardened: no cap_drop ALL, no no-new-privileges, writable root filesystem')) {
+      throw new Error(`the hover should show the summary of "web"; it shows: ${hoverText}`);
+    }
+    await problemRow('Service "web" is not hardened').first().waitFor();
+    await problemRow('Service "cache" is not hardened').first().waitFor();
+    const rows = await problems.locator('.monaco-list-row').allTextContents();
+    console.log(`  Problems: ${JSON.stringify(rows.filter((r) => r.includes('CG-C100')))}`);
+    await shot(page, 'compose-summary-hover-problems');
+    await dismissHover();
+
+    // Ctrl+. on the service key: one fix per missing measure, then "Harden service "web"…"
+    await page.mouse.click(key.box.x + key.box.width / 2, key.box.y + key.box.height / 2);
+    await dismissHover();
+    const { file, chosen } = await quickFix(HARDEN_WEB, 'compose-summary-quick-fix-menu', (entries) => {
+      for (const t of [...MEASURE_FIXES, HARDEN_WEB]) {
+        if (!entries.some((e) => e.trim().startsWith(t))) throw new Error(`the quick-fix menu on "web:" lacks "${t}"`);
+      }
+    });
+    docsShots['compose-summary.png'] = file;
+    if (!chosen.startsWith(HARDEN_WEB)) throw new Error(`chose ${chosen}`);
+
+    // the wizard's picker for that service: every measure preselected
+    await page.locator('.quick-input-widget .quick-input-title', { hasText: 'harden service "web"' }).waitFor();
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'CG-C020' }).first().waitFor();
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'CG-C041' }).first().waitFor();
-    await shot(page, 'wizard-measures');
-    await page.keyboard.press('Enter');
-    await page.locator('.monaco-diff-editor').first().waitFor();
-    const apply = page.locator('.notification-toast.notification-fade-in-done .monaco-button', { hasText: 'Apply' }).first();
-    await apply.waitFor();
-    await shot(page, 'wizard-preview');
-    await apply.click();
-    await page.locator('.monaco-diff-editor').first().waitFor({ state: 'detached' });
+    const measures = await pickRows();
+    console.log(`  measures: ${measures.map((m) => `${m.checked ? '[x]' : '[ ]'} ${m.text}`).join(' | ')}`);
+    for (const id of ['CG-C020', 'CG-C023', 'CG-C050']) {
+      if (!measures.some((m) => m.text.includes(id))) throw new Error(`the picker lacks ${id}`);
+    }
+    console.log(`  picker count: ${await page.locator('.quick-input-widget .quick-input-count').first().textContent().catch(() => '?')}`);
+    const unchecked = measures.filter((m) => !m.checked);
+    if (unchecked.length) throw new Error(`measures not preselected: ${unchecked.map((m) => m.text).join(' | ')}`);
+    await shot(page, 'compose-service-wizard-measures');
+    const { question } = await previewAndApply('compose-service-wizard-preview');
+    if (!question.includes('to service "web"')) throw new Error(`the preview question should name the service: ${question}`);
+
     await editor.locator('.view-lines', { hasText: 'no-new-privileges:true' }).first().waitFor();
     await page.keyboard.press('Control+S');
-    await waitForDisk(composeFile, (t) => t.includes('cap_drop:') && t.includes('- no-new-privileges:true') && t.includes('"127.0.0.1:3000:3000"'), 'the chosen measures applied');
-    await problemRow('CG-C020').first().waitFor({ state: 'detached' });
-    await problemRow('CG-C041').first().waitFor({ state: 'detached' });
-    await problemRow('CG-C043').first().waitFor();   // not recommended, so not chosen by default
+    await waitForDisk(composeFile, (t) => t !== before, 'the hardened file saved');
+    const after = fs.readFileSync(composeFile, 'utf8');
+    const web = serviceBlock(after, 'web');
+    for (const k of ['    cap_drop:\n      - ALL', '      - no-new-privileges:true', '    read_only: true', '    pids_limit: 256', '        max-size: "10m"']) {
+      if (!web?.includes(k)) throw new Error(`web on disk lacks ${JSON.stringify(k)}:\n${web}`);
+    }
+    if (serviceBlock(after, 'cache') !== serviceBlock(before, 'cache')) throw new Error(`the cache service changed:\n${serviceBlock(after, 'cache')}`);
+    console.log(`  web on disk:\n    ${web.split('\n').join('\n    ')}`);
+    await problemRow('Service "web" is not hardened').first().waitFor({ state: 'detached' });
+    await problemRow('Service "cache" is not hardened').first().waitFor();
+    await shot(page, 'compose-service-hardened');
+  });
+
+  await step('hardening wizard: "Container Guard: Harden This File…" → tick two measures → diff preview → Apply, saved to disk', async () => {
+    const before = fs.readFileSync(composeFile, 'utf8');
+    await runCommand('Container Guard: Harden This File');
+    // Without a service, only measures with a preferred fix come preselected (none in this file): the person ticks them.
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'CG-C020' }).first().waitFor();
+    const measures = await pickRows();
+    console.log(`  measures: ${measures.map((m) => `${m.checked ? '[x]' : '[ ]'} ${m.text}`).join(' | ')}`);
+    for (const id of ['CG-C020', 'CG-C023']) {
+      const m = measures.find((x) => x.text.includes(id));
+      if (!m) throw new Error(`the picker lacks ${id}`);
+      if (!m.checked) {
+        const box = m.row.locator('input.quick-input-list-checkbox');
+        await (await box.count() ? box.first() : m.row).click();
+        await poll(async () => (await pickRows()).find((x) => x.text.includes(id))?.checked, { timeout: 5_000, what: `${id} ticked` });
+      }
+    }
+    await shot(page, 'wizard-measures');
+    const { file } = await previewAndApply('wizard-preview');
+    docsShots['wizard-preview.png'] = file;
+    await page.keyboard.press('Control+S');
+    await waitForDisk(composeFile, (t) => t !== before, 'the hardened file saved');
+    const cache = serviceBlock(fs.readFileSync(composeFile, 'utf8'), 'cache');
+    for (const k of ['    cap_drop:\n      - ALL', '      - no-new-privileges:true']) {
+      if (!cache?.includes(k)) throw new Error(`cache on disk lacks ${JSON.stringify(k)}:\n${cache}`);
+    }
+    // the two measures leave cache's summary; the rest of it stays
+    await problemRow('Service "cache" is not hardened: writable root filesystem').first().waitFor();
+    await problemRow('CG-C040').first().waitFor();   // not chosen
+    await page.keyboard.press('Control+End');   // show the cache service's new keys
+    await editor.locator('.view-line', { hasText: 'network_mode: host' }).waitFor();
     await shot(page, 'wizard-applied');
   });
 }

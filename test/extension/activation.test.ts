@@ -21,7 +21,7 @@ suite('activation', () => {
 
   test('the commands are registered', async () => {
     const all = await vscode.commands.getCommands(true);
-    for (const c of ['containerGuard.restartServer', 'containerGuard.showOutput']) {
+    for (const c of ['containerGuard.restartServer', 'containerGuard.showOutput', 'containerGuard.harden', 'containerGuard.hardenService', 'containerGuard.hardenWorkspace']) {
       assert.ok(all.includes(c), `command ${c} is not registered`);
     }
     await vscode.commands.executeCommand('containerGuard.showOutput');   // must not throw

@@ -2,8 +2,8 @@ import * as assert from 'node:assert';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import {
-  actionsFor, applyAction, codeActions, codeOf, describe, exampleUri, findAction, freshCopy, lines, open, originalLines,
-  codesOf, ours, titles, waitForCodes, waitForDiagnostics, waitForGone, withCode,
+  actionsFor, applyAction, codeActions, codeOf, dataOf, describe, exampleUri, findAction, freshCopy, lines, open, originalLines,
+  codesOf, ours, summaries, titles, waitForCodes, waitForDiagnostics, waitForGone, withCode,
 } from './helpers';
 
 const FIX_ALL = 'source.fixAll.container-guard';
@@ -18,8 +18,8 @@ async function diag(uri: vscode.Uri, code: string): Promise<vscode.Diagnostic> {
 
 /** The real fixes (not the ignore/documentation family) offered for `range`. The API's CodeAction
  *  objects do not carry `diagnostics` back from executeCodeActionProvider, so a fix is attributed by
- *  range: every diagnostic range of ours on the examples is distinct, except CG-C020/CG-C023, which
- *  both sit on a service key. */
+ *  range: on the examples, findings that share a range are CG-C100 with CG-C102 (which has no fix) on
+ *  the "web" key, and CG-D020 with CG-D003/CG-D074 on the final stage's image. */
 const fixesAt = async (uri: vscode.Uri, range: vscode.Range) =>
   (await codeActions(uri, range, quickfix.value)).filter((a) => !/^(Ignore CG-|Show documentation for CG-)/.test(a.title));
 
@@ -30,20 +30,42 @@ const TITLE = {
   'CG-D073': 'Convert to exec form: CMD ["node", "server.js"]',
   'CG-C070': 'Remove "privileged: true"',
 } as const;
+/** Preferred (fix-all) fixes are a closed list (catalogue §6.4): of these, ADD→COPY and the exec form. */
+const PREFERRED = new Set(['CG-D060', 'CG-D073']);
 
-/** What fix-all makes of the examples: every safe fix, nothing else, formatting and comments kept. */
+/** The per-measure fixes of a CG-C100 summary for the example services, in the catalogue's order. */
+const MEASURE_FIXES = [
+  'Add "cap_drop: [ALL]"',
+  'Add "security_opt: [no-new-privileges:true]"',
+  'Add "read_only: true" with a tmpfs for /tmp',
+  'Add memory: 512M, cpus: "1.0" under "deploy.resources.limits"',
+  'Add "pids_limit: 256"',
+  'Add "ulimits" for nproc and nofile',
+  'Add log rotation (max-size: "10m", max-file: "3")',
+];
+const HEALTHCHECK_FIX = 'Add a "healthcheck" template (edit its probe)';
+const HARDEN_SERVICE = 'containerGuard.hardenService';
+const hardenTitle = (service: string) => `Harden service "${service}"…`;
+
+/** What fix-all makes of the examples: the preferred fixes only, formatting and comments kept. */
 const FIXED: Record<string, (original: string[]) => string[]> = {
-  Dockerfile: (l) => [...l.slice(0, 8), 'COPY server.js package.json ./', ...l.slice(9, 11), 'USER node', 'CMD ["node", "server.js"]', ...l.slice(12)],
-  'compose.yaml': (l) => [
-    ...l.slice(0, 5),
-    '      - "127.0.0.1:3000:3000"',
-    // privileged: true is gone; new keys go after the last key that holds no block list
-    '    cap_drop:', '      - ALL', '    security_opt:', '      - no-new-privileges:true',
-    ...l.slice(7, 13),            // volumes:, the socket, blank line, cache:, image:, network_mode: host
-    '    cap_drop:', '      - ALL', '    security_opt:', '      - no-new-privileges:true',
-    ...l.slice(13),
-  ],
+  // ADD → COPY and the exec-form CMD; no USER line (changing who runs the image is a person's choice)
+  Dockerfile: (l) => [...l.slice(0, 8), 'COPY server.js package.json ./', ...l.slice(9, 11), 'CMD ["node", "server.js"]', ...l.slice(12)],
+  // nothing in the example Compose file has a preferred fix
+  'compose.yaml': (l) => l,
 };
+/** Findings fix-all must remove, and findings it must leave (their fixes are not preferred). */
+const FIX_ALL_GOES: Record<string, string[]> = { Dockerfile: ['CG-D060', 'CG-D073'], 'compose.yaml': [] };
+const FIX_ALL_STAYS: Record<string, string[]> = { Dockerfile: ['CG-D020', 'CG-D002'], 'compose.yaml': ['CG-C100', 'CG-C070', 'CG-C041', 'CG-C043'] };
+
+/** The CG-C100 summary of `service` on `uri`, once published. */
+async function summary(uri: vscode.Uri, service: string): Promise<vscode.Diagnostic> {
+  const ds = await waitForDiagnostics(uri, (x) => summaries(x).has(service), `the CG-C100 summary of "${service}"`);
+  return summaries(ds).get(service)!;
+}
+
+/** The lines of the `cache:` service block to the end of the file (the examples' last service). */
+const cacheBlock = (text: string[]) => text.slice(text.indexOf('  cache:'));
 
 suite('code actions', () => {
   test('every diagnostic offers its fix (if any) plus ignore-line, ignore-file and show-documentation', async () => {
@@ -64,7 +86,7 @@ suite('code actions', () => {
     }
   });
 
-  test('the expected quick fixes are offered first, as safe (preferred) quick fixes', async () => {
+  test('the expected quick fixes are offered; only ADD→COPY and the exec form are preferred (fix-all)', async () => {
     const df = await open(exampleUri('Dockerfile'));
     const compose = await open(exampleUri('compose.yaml'));
     for (const [code, title] of Object.entries(TITLE)) {
@@ -72,13 +94,94 @@ suite('code actions', () => {
       const d = await diag(uri, code);
       const all = await codeActions(uri, d.range);
       const fixes = await fixesAt(uri, d.range);
-      // Several findings can share a range (CG-D020 and CG-D074 sit on the final image): the safe fix is the only preferred one.
-      assert.deepStrictEqual(fixes.filter((a) => a.isPreferred).map((a) => a.title), [title], `preferred fixes for ${code}: ${titles(fixes)}`);
-      assert.strictEqual(all[0]?.title, title, `the fix comes before the ignore/documentation actions: ${titles(all)}`);
-      assert.strictEqual(fixes[0].kind?.value, quickfix.value, `kind of "${title}"`);
-      assert.strictEqual(fixes[0].isPreferred, true, `"${title}" is a safe fix`);
-      assert.ok(fixes[0].edit, `"${title}" carries a WorkspaceEdit`);
+      const fix = findAction(fixes, (a) => a.title === title, `"${title}" for ${code} (all actions there: ${titles(all)})`);
+      assert.strictEqual(fix.kind?.value, quickfix.value, `kind of "${title}"`);
+      assert.ok(fix.edit, `"${title}" carries a WorkspaceEdit`);
+      // Several findings can share a range (CG-D020, CG-D003 and CG-D074 sit on the final image): at most this fix is preferred.
+      const preferred = fixes.filter((a) => a.isPreferred).map((a) => a.title);
+      assert.deepStrictEqual(preferred, PREFERRED.has(code) ? [title] : [], `preferred fixes for ${code}: ${titles(fixes)}`);
+      if (PREFERRED.has(code)) assert.strictEqual(all[0]?.title, title, `the preferred fix comes first: ${titles(all)}`);
+      const firstIgnore = all.findIndex((a) => /^Ignore CG-/.test(a.title));
+      assert.ok(all.findIndex((a) => a.title === title) < firstIgnore, `the fix comes before the ignore/documentation actions: ${titles(all)}`);
     }
+  });
+
+  test('the CG-C100 summaries offer one fix per missing measure (none preferred) and "Harden service "<name>"…"', async () => {
+    const doc = await open(exampleUri('compose.yaml'));
+    for (const service of ['web', 'cache']) {
+      const d = await summary(doc.uri, service);
+      const fixes = await fixesAt(doc.uri, d.range);
+      console.log(`    quick fixes on "${service}": ${titles(fixes)}`);
+      const expected = service === 'cache' ? [...MEASURE_FIXES.slice(0, 6), HEALTHCHECK_FIX, MEASURE_FIXES[6]] : MEASURE_FIXES;
+      assert.deepStrictEqual(fixes.map((a) => a.title), [...expected, hardenTitle(service)], `quick fixes on the "${service}" key`);
+      for (const fix of fixes) {
+        assert.ok(!fix.isPreferred, `"${fix.title}" must not be preferred`);
+        assert.strictEqual(fix.kind?.value, quickfix.value, `kind of "${fix.title}"`);
+      }
+      for (const fix of fixes.slice(0, -1)) assert.ok(fix.edit && !fix.command, `"${fix.title}" carries its edit`);
+      const harden = fixes.at(-1)!;
+      assert.ok(!harden.edit, `"${harden.title}" opens the wizard instead of editing`);
+      assert.strictEqual(harden.command?.command, HARDEN_SERVICE);
+      assert.deepStrictEqual(harden.command?.arguments, [doc.uri.toString(), service], `arguments of "${harden.title}"`);
+      // The summary's ignore/documentation family follows the fixes.
+      const all = await codeActions(doc.uri, d.range);
+      findAction(all, (a) => a.title === 'Ignore CG-C100 for this line', '"Ignore CG-C100 for this line"');
+      assert.ok(all.findIndex((a) => a.title === hardenTitle(service)) < all.findIndex((a) => /^Ignore CG-/.test(a.title)), titles(all));
+    }
+  });
+
+  test('a per-measure fix of the summary adds only that measure; the measure leaves the summary', async () => {
+    const doc = await open(freshCopy('compose.yaml', 'summary-measure'));
+    const d = await summary(doc.uri, 'web');
+    const cacheBefore = await summary(doc.uri, 'cache');
+    const fix = findAction(await fixesAt(doc.uri, d.range), (a) => a.title === MEASURE_FIXES[0], MEASURE_FIXES[0]);
+    await applyAction(fix);
+    const original = originalLines('compose.yaml');
+    const text = lines(doc);
+    // two new lines inside the web service; the rest as it was
+    assert.strictEqual(text.length, original.length + 2, doc.getText());
+    const at = text.indexOf('    cap_drop:');
+    assert.ok(at > 2 && at < text.indexOf('  cache:'), `cap_drop added under web:\n${doc.getText()}`);
+    assert.strictEqual(text[at + 1], '      - ALL');
+    assert.deepStrictEqual([...text.slice(0, at), ...text.slice(at + 2)], original, 'nothing else changed');
+    const after = await waitForDiagnostics(doc.uri, (x) => {
+      const web = summaries(x).get('web');
+      return !web || !dataOf(web)?.members?.includes('CG-C020');
+    }, 'CG-C020 to leave the "web" summary');
+    const web = summaries(after).get('web');
+    assert.ok(web, `the summary stays while other measures are missing:\n    ${describe(after)}`);
+    assert.deepStrictEqual(dataOf(web)?.members, dataOf(d)?.members?.filter((m) => m !== 'CG-C020'));
+    assert.ok(web.message.startsWith('Service "web" is not hardened: no no-new-privileges, writable root filesystem, no memory limit'), web.message);
+    assert.strictEqual(withCode(after, 'CG-C020').length, 0, 'the fixed measure is not published on its own either');
+    assert.strictEqual(summaries(after).get('cache')?.message, cacheBefore.message, 'the other service is untouched');
+  });
+
+  test('"Harden service "web"…" with { preview: false } hardens only that service; its summary goes, cache keeps its own', async () => {
+    const doc = await open(freshCopy('compose.yaml', 'harden-service'));
+    const d = await summary(doc.uri, 'web');
+    const cache = await summary(doc.uri, 'cache');
+    const harden = findAction(await fixesAt(doc.uri, d.range), (a) => a.title === hardenTitle('web'), hardenTitle('web'));
+    // The code action's own command and arguments, plus the option that skips the picker and the diff:
+    // every measure of the service is preselected, so all of them are applied.
+    const applied = await vscode.commands.executeCommand<boolean>(harden.command!.command, ...(harden.command!.arguments ?? []), { preview: false });
+    assert.strictEqual(applied, true, 'the command reports the edit as applied');
+    const after = await waitForDiagnostics(doc.uri, (x) => !summaries(x).has('web') && summaries(x).has('cache'), 'the "web" summary to go, "cache" to stay');
+    console.log(`    after hardening "web":\n    ${describe(after)}`);
+    const text = lines(doc);
+    const original = originalLines('compose.yaml');
+    assert.deepStrictEqual(cacheBlock(text), cacheBlock(original), 'the cache service is not touched');
+    assert.deepStrictEqual(text.slice(0, 3), original.slice(0, 3), 'the comment, services: and web: stay');
+    const web = text.slice(2, text.indexOf('  cache:')).join('\n');
+    for (const key of ['    cap_drop:\n      - ALL', '      - no-new-privileges:true', '    read_only: true', '    pids_limit: 256', '          memory: 512M', '        max-size: "10m"', '"127.0.0.1:3000:3000"']) {
+      assert.ok(web.includes(key), `web should now have ${JSON.stringify(key)}:\n${web}`);
+    }
+    assert.doesNotMatch(web, /privileged/, 'removing privileged: true is one of the service\'s measures');
+    for (const code of ['CG-C070', 'CG-C041', 'CG-C043']) assert.strictEqual(withCode(after, code).length, 0, `${code} is gone:\n    ${describe(after)}`);
+    assert.strictEqual(summaries(after).get('cache')!.message, cache.message, 'cache keeps its summary as it was');
+    assert.deepStrictEqual(dataOf(summaries(after).get('cache')!)?.members, dataOf(cache)?.members);
+    assert.strictEqual(withCode(after, 'CG-C040').length, 1, 'the findings of cache stay');
+    assert.ok(await doc.save());
+    assert.strictEqual(fs.readFileSync(doc.uri.fsPath, 'utf8'), doc.getText());
   });
 
   test('"Replace ADD with COPY" changes only the keyword and the finding disappears', async () => {
@@ -157,26 +260,32 @@ suite('code actions', () => {
   });
 
   for (const name of ['Dockerfile', 'compose.yaml']) {
-    test(`${FIX_ALL} on ${name} applies every safe fix`, async () => {
+    test(`${FIX_ALL} on ${name} applies only the preferred fixes`, async () => {
       const doc = await open(freshCopy(name, 'fix-all'));
       const before = await waitForDiagnostics(doc.uri, (x) => x.length >= 4, `diagnostics on ${name}`);
-      // the findings with a safe (preferred) quick fix, by their ranges
+      // the findings with a preferred quick fix, by their ranges
       const safeBefore: string[] = [];
       for (const d of before) {
         for (const a of await fixesAt(doc.uri, d.range)) if (a.isPreferred) safeBefore.push(`${codeOf(d)}: ${a.title}`);
       }
-      console.log(`    ${name}: safe fixes before fix-all:\n      ${safeBefore.join('\n      ')}`);
-      const mustGo = name === 'Dockerfile' ? ['CG-D020', 'CG-D060', 'CG-D073'] : ['CG-C070', 'CG-C041', 'CG-C020', 'CG-C023'];
+      console.log(`    ${name}: preferred fixes before fix-all:\n      ${safeBefore.join('\n      ') || '(none)'}`);
       const whole = new vscode.Range(0, 0, doc.lineCount, 0);
-      const actions = await codeActions(doc.uri, whole, FIX_ALL);
-      const fixAll = findAction(actions, (a) => a.kind?.value === FIX_ALL, `of kind ${FIX_ALL}`);
-      await applyAction(fixAll);
-      const after = await waitForGone(doc.uri, mustGo);
-      console.log(`    ${name} after fix-all:\n    ${describe(after)}`);
+      const fixAll = (await codeActions(doc.uri, whole, FIX_ALL)).filter((a) => a.kind?.value === FIX_ALL);
+      if (FIX_ALL_GOES[name].length > 0) {
+        assert.strictEqual(fixAll.length, 1, `one ${FIX_ALL} action: ${titles(fixAll)}`);
+        await applyAction(fixAll[0]);
+      } else {
+        // Nothing to do: no action (or one that changes nothing).
+        for (const a of fixAll) if (a.edit) await vscode.workspace.applyEdit(a.edit);
+      }
       assert.deepStrictEqual(lines(doc), FIXED[name](originalLines(name)), `${name} after fix-all`);
+      const after = await waitForDiagnostics(doc.uri,
+        (x) => FIX_ALL_GOES[name].every((c) => withCode(x, c).length === 0) && FIX_ALL_STAYS[name].every((c) => withCode(x, c).length > 0),
+        `${FIX_ALL_GOES[name].join(', ') || 'nothing'} to go, ${FIX_ALL_STAYS[name].join(', ')} to stay`);
+      console.log(`    ${name} after fix-all:\n    ${describe(after)}`);
       for (const d of after) {
         const safe = (await fixesAt(doc.uri, d.range)).filter((a) => a.isPreferred);
-        assert.strictEqual(safe.length, 0, `a safe fix is still offered for ${codeOf(d)} after fix-all: ${titles(safe)}`);
+        assert.strictEqual(safe.length, 0, `a preferred fix is still offered for ${codeOf(d)} after fix-all: ${titles(safe)}`);
       }
       // syntax problems have their own source; a fix must leave a file that still parses
       const broken = vscode.languages.getDiagnostics(doc.uri).filter((x) => x.source !== 'container-guard' && x.severity === vscode.DiagnosticSeverity.Error);
