@@ -6,7 +6,8 @@ import * as vscode from 'vscode';
 import { LanguageClient, RevealOutputChannelOn, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { hardenActiveFile, hardenWorkspace, PreviewProvider, previewScheme, type HardenArguments } from './wizard';
 import { findWorkspaceFiles, openForAnalysis } from './workspace-files';
-import { hardenServiceCommand, showRuleDocumentationClientCommand, type InitializationOptions } from '../../server/src/protocol';
+import { registerPinning } from './pinning';
+import { chooseTagClientCommand, hardenServiceCommand, pinDigestCommand, showRuleDocumentationClientCommand, type InitializationOptions } from '../../server/src/protocol';
 
 const composePattern = '**/{compose,docker-compose}{,.*,-*}.{yml,yaml}';
 // Real files and unsaved editors only: not diff previews, git versions or other virtual documents.
@@ -41,7 +42,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<Contai
       // Config files, and Compose files (their build.target decides which Dockerfile stage ships).
       fileEvents: vscode.workspace.createFileSystemWatcher('**/{.container-guard,.hadolint,compose,compose.*,compose-*,docker-compose,docker-compose.*,docker-compose-*}.{yaml,yml}'),
     },
-    initializationOptions: { registryLookup: registryLookupAllowed(), clientCommands: [hardenServiceCommand, showRuleDocumentationClientCommand] } satisfies InitializationOptions,
+    initializationOptions: {
+      registryLookup: registryLookupAllowed(),
+      clientCommands: [hardenServiceCommand, showRuleDocumentationClientCommand, chooseTagClientCommand],
+    } satisfies InitializationOptions,
+    // The image hover links to "Pin to current digest" and "Choose a tag…": only those commands run from it.
+    markdown: { isTrusted: { enabledCommands: [pinDigestCommand, chooseTagClientCommand] } },
   };
   client = new LanguageClient('containerGuard', 'Container Guard', serverOptions, clientOptions);
 
@@ -70,6 +76,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Contai
     ),
     vscode.commands.registerCommand('containerGuard.hardenWorkspace', (args?: HardenArguments) => hardenWorkspace(client, args)),
     vscode.commands.registerCommand('containerGuard.showOutput', () => outputChannel.show(true)),
+    // "Choose a tag…" (a quick fix of the pinning rules and a link in the image hover).
+    registerPinning(() => client),
     vscode.commands.registerCommand(showRuleDocumentationClientCommand, (ruleId: unknown, href: unknown) =>
       showRuleDocumentation(context, ruleId, href),
     ),

@@ -61,3 +61,47 @@ export interface HardenParams {
   service?: string;
   options?: Record<string, unknown>;
 }
+
+// ---- image pinning (server/src/lsp/pinning.ts, client/src/pinning.ts) ------------------------------
+
+/**
+ * Server command (listed in `executeCommandProvider`): looks up the current digest of the image
+ * reference at a position and applies the pin with `workspace/applyEdit` (a failure is one
+ * `window/showMessage`). Arguments `[uri: string, position: Position, tag?: string]`. Hovers link to it,
+ * and clients without `codeAction/resolve` get it in the "Pin to current digest" action.
+ */
+export const pinDigestCommand = 'containerGuard.pinDigest';
+
+/**
+ * Client-side command ("Choose a tag…"): asks the server for the tags (`containerGuard/listTags`), shows
+ * a QuickPick, then asks for the edit (`containerGuard/pinEdit`). Arguments `[uri: string, position:
+ * Position]`. Offered only to clients that list it in `initializationOptions.clientCommands`.
+ */
+export const chooseTagClientCommand = 'containerGuard.chooseTag';
+
+/** Lists the tags of the image reference at a position, newest first (network: only when asked). */
+export const listTagsRequest = 'containerGuard/listTags';
+/** The edit that pins the image reference at a position (to `tag` when given) to its current digest. */
+export const pinEditRequest = 'containerGuard/pinEdit';
+
+export interface ImagePositionParams {
+  textDocument: { uri: string };
+  position: { line: number; character: number };
+}
+
+export type ListTagsResult =
+  | {
+      /** The reference as the file names it, e.g. `node:22-slim`. */
+      reference: string;
+      currentTag: string | null;
+      /** Newest first: the current tag's variant first, floating tags last. */
+      tags: string[];
+    }
+  | { error: string };
+
+export interface PinEditParams extends ImagePositionParams {
+  /** Pin to this tag (and its digest) instead of the current one. */
+  tag?: string;
+}
+
+export type PinEditResult = { edit: import('vscode-languageserver-types').WorkspaceEdit } | { error: string };

@@ -34,8 +34,9 @@ describe('language server over stdio', () => {
       const result = (await probe.connection.sendRequest('initialize', { processId: null, rootUri: null, capabilities: {} })) as InitializeResult;
       const caps = result.capabilities;
       assert.deepEqual(caps.textDocumentSync, { openClose: true, change: 2, save: { includeText: false } });
-      assert.deepEqual(caps.codeActionProvider, { codeActionKinds: ['quickfix', 'source.fixAll.container-guard'], resolveProvider: false });
-      assert.deepEqual(caps.executeCommandProvider, { commands: ['containerGuard.applyFixAll', 'containerGuard.showDocumentation'] });
+      // Resolved lazily: "Pin to current digest" asks the registry only when picked (test/protocol/pinning.test.ts).
+      assert.deepEqual(caps.codeActionProvider, { codeActionKinds: ['quickfix', 'source.fixAll.container-guard'], resolveProvider: true });
+      assert.deepEqual(caps.executeCommandProvider, { commands: ['containerGuard.applyFixAll', 'containerGuard.showDocumentation', 'containerGuard.pinDigest'] });
       assert.equal(caps.hoverProvider, true);
       assert.equal(caps.documentFormattingProvider, true);
       assert.ok(caps.semanticTokensProvider && 'legend' in caps.semanticTokensProvider);
@@ -203,9 +204,10 @@ describe('language server over stdio', () => {
   test('hardening requests list fixable measures and return one edit that clears them', async () => {
     const uri = 'file:///work/harden/compose.yaml';
     await client.open(uri, 'services:\n  api:\n    image: nginx:1.27\n    privileged: true\n', 'dockercompose');
-    // Measures come from the analysis with summaries off: the members of CG-C100, not the summary.
+    // Measures come from the analysis with summaries off: the members of CG-C100, not the summary; and
+    // "Pin all images to digests" (network, never preselected), as the image has no digest.
     const measures = (await client.connection.sendRequest('containerGuard/listHardenings', { textDocument: { uri } })) as { id: string; ruleIds: string[]; recommended: boolean }[];
-    assert.deepEqual(measures.map((m) => m.id).sort(), ['CG-C020', 'CG-C023', 'CG-C050', 'CG-C060', 'CG-C061', 'CG-C062', 'CG-C063', 'CG-C065', 'CG-C070', 'CG-C108']);
+    assert.deepEqual(measures.map((m) => m.id).sort(), ['CG-C020', 'CG-C023', 'CG-C050', 'CG-C060', 'CG-C061', 'CG-C062', 'CG-C063', 'CG-C065', 'CG-C070', 'CG-C108', 'pin-digests']);
     assert.deepEqual(measures.filter((m) => m.recommended).map((m) => m.id), [], 'none of them is safe unattended');
     const edit = (await client.connection.sendRequest('containerGuard/harden', { textDocument: { uri }, measureIds: ['CG-C020', 'CG-C070', 'CG-C060'] })) as WorkspaceEdit;
     const after = await client.applyEdit(uri, edit);

@@ -50,6 +50,8 @@ function currentFinding(analysis: Analysis, diagnostic: Diagnostic, ruleId: stri
 export interface CodeActionClient {
   /** Client-side commands the client declared (`initializationOptions.clientCommands`). */
   commands: ReadonlySet<string>;
+  /** Fixes that are not in the finding (they need the network: image pinning), listed with its own fixes. */
+  extraFixes?: (finding: Diagnosed, diagnostic: Diagnostic) => CodeAction[];
 }
 
 export function quickFixActions(params: CodeActionParams, uri: string, analysis: Analysis, client: CodeActionClient): CodeAction[] {
@@ -64,6 +66,7 @@ export function quickFixActions(params: CodeActionParams, uri: string, analysis:
     const finding = currentFinding(analysis, diagnostic, data.ruleId, data.key);
     if (!finding) continue;
     for (const fix of finding.fixes) fixes.push(toAction(fix, uri, diagnostic));
+    fixes.push(...(client.extraFixes?.(finding, diagnostic) ?? []));
     if (finding.service !== undefined && client.commands.has(hardenServiceCommand)) {
       const title = `Harden service "${finding.service}"…`;
       fixes.push({ title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], command: { title, command: hardenServiceCommand, arguments: [uri, finding.service] } });

@@ -4,7 +4,7 @@ import { DockerfileLanguageServiceFactory, type DockerfileLanguageService } from
 import { DockerAssist } from 'dockerfile-language-service/lib/dockerAssist';
 import { DockerRegistryClient } from 'dockerfile-language-service/lib/dockerRegistryClient';
 import { TextDocument as PlainDocument } from 'vscode-languageserver-textdocument';
-import type { Connection, SemanticTokensLegend } from 'vscode-languageserver';
+import type { Connection, Hover, Position, SemanticTokensLegend } from 'vscode-languageserver';
 import type { TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 
@@ -45,12 +45,19 @@ async function guardAsync<T>(fallback: T, compute: () => T | PromiseLike<T>): Pr
   }
 }
 
-/** Registers every Dockerfile feature handler; documents of other kinds get empty answers. */
+/** The hover on an image reference (lsp/pinning.ts), for Dockerfiles and Compose files; null elsewhere. */
+export type ImageHover = (uri: string, position: Position) => Promise<Hover | null>;
+
+/**
+ * Registers every Dockerfile feature handler; documents of other kinds get empty answers. LSP allows
+ * one hover handler: an image reference gets `imageHover`'s (in Compose files too), the rest the library's.
+ */
 export function registerDockerfileFeatures(
   connection: Connection,
   documents: TextDocuments<TextDocument>,
   isDockerfile: (document: TextDocument) => boolean,
   registry: RegistryAccess,
+  imageHover?: ImageHover,
 ): DockerfileLanguageService {
   const service = DockerfileLanguageServiceFactory.createLanguageService();
   const dockerfile = (uri: string): TextDocument | undefined => {
@@ -63,7 +70,9 @@ export function registerDockerfileFeatures(
     return document ? guardAsync([], () => completionItems(document.getText(), params.position, registry)) : [];
   });
   connection.onCompletionResolve((item) => guard(item, () => service.resolveCompletionItem(item)));
-  connection.onHover((params) => {
+  connection.onHover(async (params) => {
+    const image = imageHover ? await guardAsync(null, () => imageHover(params.textDocument.uri, params.position)) : null;
+    if (image) return image;
     const document = dockerfile(params.textDocument.uri);
     return document ? guard(null, () => service.computeHover(document.getText(), params.position)) : null;
   });

@@ -28,6 +28,7 @@ import { normalizeSettings, type EngineSettings } from '../engine/settings';
 import type { FileKind } from '../engine/types';
 import { fixAllAction, fixAllKind, quickFixActions, requestedKinds } from './code-actions';
 import { toDiagnostics } from './diagnostics';
+import { AnalysisRunner } from './analysis-runner';
 import { registerDockerfileFeatures, semanticTokensLegend, type RegistryAccess } from './dockerfile-features';
 import { hardenEdit, listHardenings, type HardeningInput } from './hardening';
 import { ImagePinning } from './pinning';
@@ -73,6 +74,10 @@ export class ContainerGuardServer {
   private readonly contextCache = new Map<string, Promise<DocumentContext>>();
   private workspaceRoots: string[] = [];
   private readonly pending = new Set<string>();
+  /** Analyses running now (large ones in the worker thread), by URI; requests for that URI wait for them. */
+  private readonly inFlight = new Map<string, Promise<void>>();
+  /** Analyses off the message loop for large documents. */
+  private readonly runner = new AnalysisRunner();
   private pullConfiguration = false;
   /** What the client lets us register dynamically (`initialize` capabilities). */
   private dynamicConfiguration = false;
@@ -90,6 +95,7 @@ export class ContainerGuardServer {
     this.pinning = new ImagePinning({
       connection,
       analysis: async (uri) => (await this.currentOrAnalyze(uri))?.analysis,
+      currentAnalysis: (uri) => this.current(uri)?.analysis,
       lookupAllowed: () => this.registry.allowed,
       clientCommands: () => this.clientCommands,
     });
@@ -134,6 +140,7 @@ export class ContainerGuardServer {
     });
 
     connection.onCodeAction((params) => this.codeActions(params));
+    connection.onShutdown(() => this.runner.dispose());
     connection.onExecuteCommand(async (params) => {
       if (this.pinning.isCommand(params.command)) return this.pinning.executeCommand(params);
       if (params.command === showDocumentationCommand) {
@@ -264,6 +271,23 @@ export class ContainerGuardServer {
   }
 
   private async validate(uri: string): Promise<void> {
+    // One analysis per document at a time: a version that arrives meanwhile is analyzed after it (and the
+    // versions in between never are).
+    for (let running = this.inFlight.get(uri); running; running = this.inFlight.get(uri)) await running;
+    if (this.current(uri)) {
+      this.pending.delete(uri);
+      return;
+    }
+    const done = this.validateNow(uri);
+    this.inFlight.set(uri, done);
+    try {
+      await done;
+    } finally {
+      if (this.inFlight.get(uri) === done) this.inFlight.delete(uri);
+    }
+  }
+
+  private async validateNow(uri: string): Promise<void> {
     const context = await this.contextFor(uri);
     this.pending.delete(uri);
     const document = this.documents.get(uri);
@@ -279,18 +303,21 @@ export class ContainerGuardServer {
     }
     const previous = this.analyzed.get(uri);
     if (previous && previous.version > document.version) return;
+    const version = document.version;
     let analysis: Analysis;
     try {
-      analysis = file.analyze(document.getText());
+      analysis = await this.runner.analyze(file, document.getText());
     } catch (error) {
       // The engine guards its parsers; this is the last line of defence, never a crashed server.
       this.connection.console.error(`Container Guard could not analyze ${uri}: ${error instanceof Error ? error.stack : String(error)}`);
       return;
     }
     if (this.documents.get(uri) !== document) return;
-    this.analyzed.set(uri, { version: document.version, analysis, file });
-    const diagnostics = [...context.configProblems, ...toDiagnostics(analysis, uri, document.version, file.settings.maxFindings)];
-    await this.connection.sendDiagnostics({ uri, version: document.version, diagnostics });
+    // The text changed while the worker analyzed it: that newer version is scheduled; this one is dropped.
+    if (document.version !== version) return this.schedule(uri);
+    this.analyzed.set(uri, { version, analysis, file });
+    const diagnostics = [...context.configProblems, ...toDiagnostics(analysis, uri, version, file.settings.maxFindings)];
+    await this.connection.sendDiagnostics({ uri, version, diagnostics });
   }
 
   /** An open `.container-guard.yaml` / `.hadolint.yaml` gets its own problem, if any. */
@@ -314,7 +341,8 @@ export class ContainerGuardServer {
   /** The current analysis, computed now when a request arrives before the scheduled analysis ran. */
   private async currentOrAnalyze(uri: string | undefined): Promise<Analyzed | undefined> {
     if (typeof uri !== 'string') return undefined;
-    if (!this.current(uri) && this.documents.get(uri)) await this.validate(uri);
+    // A configuration change may drop the analysis while a request waits: analyze again (bounded).
+    for (let attempt = 0; attempt < 3 && !this.current(uri) && this.documents.get(uri); attempt++) await this.validate(uri);
     return this.current(uri);
   }
 
