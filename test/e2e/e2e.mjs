@@ -2,14 +2,16 @@
 // like a person would, with playwright-core + Debian chromium: install the .vsix into an isolated
 // code-server, open a copy of examples/, see squiggles and Problems entries, apply quick fixes with
 // Ctrl+. and the keyboard, run Fix All, harden a Compose service from its CG-C100 summary and a whole
-// file with the wizard, save, and check the files on disk; restart the server from the palette.
+// file with the wizard, save, and check the files on disk; restart the server from the palette; pin an
+// image to its digest from a real docker-registry on 127.0.0.1 (test/e2e/registry.mjs).
 //
 //   npm run build && npm run package && node test/e2e/e2e.mjs [--vsix <path>] [--update-docs-images]
 // env: PORT (default 18081), CODE_SERVER, CHROMIUM. State + screenshots: test/e2e/.runs/e2e-<time>/.
-// --update-docs-images copies the README screenshots (quick-fix menus, hover + Problems, wizard preview) to docs/images/.
+// --update-docs-images copies the README screenshots (quick-fix menus, hover + Problems, wizard preview, pin) to docs/images/.
 import fs from 'node:fs';
 import path from 'node:path';
 import { REPO, createRun, installVsix, startCodeServer, launchBrowser, screenshotter, stepper, poll, log, trimRun } from './lib.mjs';
+import { startRegistry } from './registry.mjs';
 
 const arg = (name, def) => { const i = process.argv.indexOf(name); return i > 0 ? process.argv[i + 1] : def; };
 const VSIX = path.resolve(arg('--vsix', path.join(REPO, 'container-guard.vsix')));
@@ -29,6 +31,9 @@ const HARDEN_WEB = 'Harden service "web"…';
 /** Two of the per-measure fixes of a CG-C100 summary (each member's own fix). */
 const MEASURE_FIXES = ['Add "cap_drop: [ALL]"', 'Add "security_opt: [no-new-privileges:true]"'];
 const SQUIGGLE = '[class*="squiggly-"]';   // squiggly-error / -warning / -info (hints render as dots)
+const PIN = 'Pin to current digest';
+/** The registry of the pinning step, and the digest its push of team/app:1.0 returned. */
+let pinning;
 
 /** The text of a Compose service's block: from its key to the next service key (or the end). */
 function serviceBlock(text, service) {
@@ -46,10 +51,18 @@ const waitForDisk = (file, pred, what) =>
 async function main() {
   log(`state dir: ${run.root}`);
   log(`installing ${path.relative(REPO, VSIX)}: ${installVsix(run, VSIX).split('\n').pop()}`);
-  const cs = await startCodeServer(run, { port: PORT });
-  log(`code-server listening on ${cs.base} (${cs.startedMs} ms)`);
-  let context;
+  // The registry first: code-server's environment (DOCKER_CONFIG, an empty folder) reaches the language server.
+  const registry = await startRegistry(run);
+  let cs, context;
   try {
+    if (registry.registry) {
+      pinning = { host: registry.host, digest: await registry.registry.pushImage('team/app', '1.0') };
+      log(`docker-registry listening on ${registry.host}; team/app:1.0 is ${pinning.digest}`);
+    } else {
+      log(`no registry, the pinning step is skipped: ${registry.env.CG_TEST_REGISTRY_MISSING}`);
+    }
+    cs = await startCodeServer(run, { port: PORT, env: registry.env });
+    log(`code-server listening on ${cs.base} (${cs.startedMs} ms)`);
     context = await launchBrowser(run);
     const page = context.pages()[0] ?? await context.newPage();
     page.setDefaultTimeout(30_000);
@@ -64,7 +77,8 @@ async function main() {
     throw e;
   } finally {
     await context?.close().catch(() => {});
-    await cs.stop();
+    await cs?.stop();
+    await registry.stop();
   }
 }
 
@@ -102,11 +116,27 @@ async function drive(page) {
     await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor();
     await editor.locator('.view-lines', { hasText: expectText }).waitFor();
   }
-  /** Ctrl+. at the caret, then picks the entry starting with `title` with the keyboard (a click hits the pointer-block overlay). */
+  /**
+   * Ctrl+. at the caret, then picks the entry starting with `title` with the keyboard (a click hits the pointer-block overlay).
+   *
+   * Now and then (seen once in eight runs, on the Dockerfile right after Fix All and a save) VS Code answers
+   * Ctrl+. with "No code actions available" while the light bulb beside the caret shows that there are
+   * some: most likely the explicit request was replaced by the automatic one that newly published
+   * diagnostics start (the extension suite sees the same as empty answers, see helpers.ts). A person
+   * presses Ctrl+. again; so does this, at most twice, and says so.
+   */
   async function quickFix(title, shotName, check = (entries) => {}) {
-    await page.keyboard.press('Control+.');
     const item = page.locator('.action-widget .monaco-list-row.action', { hasText: title });
-    await item.first().waitFor();
+    const none = page.locator('.monaco-editor-overlaymessage', { hasText: 'No code actions available' });
+    for (let attempt = 1; ; attempt++) {
+      await page.keyboard.press('Control+.');
+      await item.or(none).first().waitFor();
+      if (await item.count()) break;
+      if (attempt === 3) throw new Error(`Ctrl+. showed "No code actions available" ${attempt} times`);
+      console.log(`  (Ctrl+. showed "No code actions available"; pressing it again, ${attempt})`);
+      await page.keyboard.press('Escape');
+      await none.first().waitFor({ state: 'hidden' });
+    }
     const entries = await page.locator('.action-widget .monaco-list-row.action').allTextContents();
     console.log(`  quick-fix menu: ${entries.map((t) => JSON.stringify(t.trim())).join(', ')}`);
     const file = await shot(page, shotName);
@@ -361,6 +391,37 @@ async function drive(page) {
     await page.keyboard.press('Control+End');   // show the cache service's new keys
     await editor.locator('.view-line', { hasText: 'network_mode: host' }).waitFor();
     await shot(page, 'wizard-applied');
+  });
+
+  if (!pinning) return;
+  await step(`app.Dockerfile: caret on the image, Ctrl+. → "${PIN}" → Ctrl+S: the digest the registry returned is on disk`, async () => {
+    // Written now (not before the run) so the explorer of the earlier screenshots shows only the examples.
+    const file = path.join(run.ws, 'app.Dockerfile');
+    const reference = `${pinning.host}/team/app:1.0`;
+    const rest = 'USER 10001:10001\n';   // a non-root user: the menu shows only the image's actions
+    fs.writeFileSync(file, `FROM ${reference}\n${rest}`);
+    // Opened from the explorer, which shows the new file at once (Quick Open's file list was cached before).
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'app.Dockerfile' }).first().click();
+    await page.locator('.tabs-container .tab.active', { hasText: 'app.Dockerfile' }).waitFor();
+    await editor.locator('.view-lines', { hasText: `FROM ${reference}` }).waitFor();
+    // CG-D003 is a Hint in baseline (dots under the image, not in the Problems panel): wait for it, so the
+    // light bulb has its diagnostic.
+    await editor.locator('.view-overlays .squiggly-hint').first().waitFor();
+    // A click on the image's name puts the caret inside the reference (and the keyboard focus into the editor).
+    await editor.locator('.view-line span span', { hasText: 'team/app' }).first().click();
+    await dismissHover();
+    const { file: menu } = await quickFix(PIN, 'pin-quick-fix-menu', (entries) => {
+      if (!entries[0]?.trim().startsWith(PIN)) throw new Error(`"${PIN}" should come first in the menu; it shows ${JSON.stringify(entries)}`);
+      if (!entries.some((e) => e.trim().startsWith('Choose a tag…'))) throw new Error('the menu lacks "Choose a tag…"');
+    });
+    docsShots['pin-digest.png'] = menu;
+    // Picking the action is what asks the registry (codeAction/resolve); then the edit is applied.
+    await editor.locator('.view-line', { hasText: `@${pinning.digest}` }).waitFor();
+    await page.keyboard.press('Control+S');
+    await waitForDisk(file, (t) => t === `FROM ${reference}@${pinning.digest}\n${rest}`, `FROM ${reference}@${pinning.digest}`);
+    await editor.locator('.view-overlays .squiggly-hint').first().waitFor({ state: 'detached' });   // CG-D003 is gone
+    console.log(`  on disk: ${JSON.stringify(fs.readFileSync(file, 'utf8'))}`);
+    await shot(page, 'pin-after');
   });
 }
 

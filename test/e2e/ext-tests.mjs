@@ -7,10 +7,13 @@
 //   npm run build && node test/e2e/ext-tests.mjs [--ext <extension folder>] [--tests <suite.js>] [--grep <regex>]
 // env: PORT (default 18082), EXT_TEST_TIMEOUT_MS (default 180000), VERBOSE=1 (all extension-host output),
 //      CODE_SERVER, CHROMIUM. State (logs, results.json, workspace copy) goes to test/e2e/.runs/ext-tests-<time>/.
+// A docker-registry on 127.0.0.1 runs for the pinning tests (test/e2e/registry.mjs): its address reaches the
+// suite as CG_TEST_REGISTRY, and DOCKER_CONFIG is an empty folder so no real credentials are read.
 import fs from 'node:fs';
 import path from 'node:path';
 import util from 'node:util';
 import { REPO, createRun, startCodeServer, launchBrowser, smokeTestDriverArgs, withTimeout, log, trimRun } from './lib.mjs';
+import { startRegistry } from './registry.mjs';
 
 const arg = (name, def) => { const i = process.argv.indexOf(name); return i > 0 ? process.argv[i + 1] : def; };
 const EXT = path.resolve(arg('--ext', REPO));
@@ -29,13 +32,16 @@ async function main() {
   const resultsFile = path.join(run.root, 'results.json');
   log(`state dir: ${run.root}`);
 
-  let cs, context, exitCode = 1;
+  let registry, cs, context, exitCode = 1;
   try {
+    registry = await startRegistry(run);
+    log(registry.registry ? `docker-registry listening on ${registry.host}` : `no registry: ${registry.env.CG_TEST_REGISTRY_MISSING}`);
     cs = await startCodeServer(run, {
       port: PORT,
       extraArgs: smokeTestDriverArgs(run),
-      // code-server's env reaches the extension host: the suite writes its results there and reads the grep.
-      env: { CG_TEST_RESULTS: resultsFile, CG_TEST_GREP: GREP, CG_TEST_WORKSPACE: run.ws },
+      // code-server's env reaches the extension host (and the language server it starts): the suite writes
+      // its results there and reads the grep and the registry's address.
+      env: { CG_TEST_RESULTS: resultsFile, CG_TEST_GREP: GREP, CG_TEST_WORKSPACE: run.ws, ...registry.env },
     });
     log(`code-server listening on ${cs.base} (${cs.startedMs} ms)`);
 
@@ -74,6 +80,7 @@ async function main() {
   } finally {
     await context?.close().catch(() => {});
     await cs?.stop();
+    await registry?.stop();
     if (exitCode === 0) trimRun(run);
     log(`done; logs: ${run.root} (code-server.log, results.json, data/logs/)`);
   }

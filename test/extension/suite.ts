@@ -6,6 +6,7 @@
 // where desktop VS Code can be downloaded. Env:
 //   CG_TEST_RESULTS  where to write { failures, results: [{ title, state, error? }] } as JSON
 //   CG_TEST_GREP     only run tests whose full title matches this regex
+//   CG_TEST_REGISTRY 127.0.0.1:<port> of a docker-registry for the pinning tests (they skip without one)
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -23,6 +24,7 @@ export function run(): Promise<void> {
   require('./code-actions.test');
   require('./settings.test');
   require('./wizard.test');
+  require('./pinning.test');
   require('./restart.test');
   require('./wizard-workspace.test');
 
