@@ -12,12 +12,14 @@ buildSync({ entryPoints: ['server/src/engine/engine.ts'], bundle: true, platform
 const { allRules } = createRequire(import.meta.url)(bundle);
 
 const label = { error: 'Error', warning: 'Warning', info: 'Info', hint: 'Hint', off: 'Off' };
+const file = { dockerfile: 'Dockerfile', compose: 'Compose', any: 'Dockerfile, Compose' };
+// Dockerfile rules, then Compose rules, then the engine's own checks (CG-UNUSED-IGNORE).
+const group = (rule) => (rule.id.startsWith('CG-D') ? 0 : rule.id.startsWith('CG-C') ? 1 : 2);
 const rows = [...allRules]
-  .sort((a, b) => b.kind.localeCompare(a.kind) || a.id.localeCompare(b.id))
+  .sort((a, b) => group(a) - group(b) || a.id.localeCompare(b.id))
   .map((rule) => {
     const severity = label[rule.severity] + (rule.strictSeverity ? ` (strict: ${label[rule.strictSeverity]})` : '');
-    const file = rule.kind === 'dockerfile' ? 'Dockerfile' : 'Compose';
-    return `| [${rule.id}](docs/rules/${rule.id}.md) | ${file} | ${severity} | ${rule.title.replace(/\|/g, '\\|')} | ${rule.fixable ? 'yes' : '—'} |`;
+    return `| [${rule.id}](docs/rules/${rule.id}.md) | ${file[rule.kind]} | ${severity} | ${rule.title.replace(/\|/g, '\\|')} | ${rule.fixable ? 'yes' : '—'} |`;
   });
 const table = ['<!-- rules:start -->', '| Rule | File | Default | What it finds | Quick fix |', '|---|---|---|---|---|', ...rows, '<!-- rules:end -->'].join('\n');
 

@@ -45,6 +45,7 @@ const MEASURE_FIXES = [
 ];
 const HEALTHCHECK_FIX = 'Add a "healthcheck" template (edit its probe)';
 const HARDEN_SERVICE = 'containerGuard.hardenService';
+const C113_FIX = 'Run as "10001:10001"';
 const hardenTitle = (service: string) => `Harden service "${service}"…`;
 
 /** What fix-all makes of the examples: the preferred fixes only, formatting and comments kept. */
@@ -110,9 +111,11 @@ suite('code actions', () => {
     const doc = await open(exampleUri('compose.yaml'));
     for (const service of ['web', 'cache']) {
       const d = await summary(doc.uri, service);
-      const fixes = await fixesAt(doc.uri, d.range);
+      // CG-C113 (web's Dockerfile runs as root) sits on the same key with its own fix; only the summary's count here.
+      const fixes = (await fixesAt(doc.uri, d.range)).filter((a) => a.title !== C113_FIX);
       console.log(`    quick fixes on "${service}": ${titles(fixes)}`);
-      const expected = service === 'cache' ? [...MEASURE_FIXES.slice(0, 6), HEALTHCHECK_FIX, MEASURE_FIXES[6]] : MEASURE_FIXES;
+      // Neither the image (cache) nor web's Dockerfile defines a HEALTHCHECK, so both lack one.
+      const expected = [...MEASURE_FIXES.slice(0, 6), HEALTHCHECK_FIX, MEASURE_FIXES[6]];
       assert.deepStrictEqual(fixes.map((a) => a.title), [...expected, hardenTitle(service)], `quick fixes on the "${service}" key`);
       for (const fix of fixes) {
         assert.ok(!fix.isPreferred, `"${fix.title}" must not be preferred`);

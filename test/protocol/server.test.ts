@@ -403,7 +403,7 @@ describe('plain LSP clients (Neovim, Helix, Emacs …)', () => {
     }
   });
 
-  test('a client that allows it gets watchers for config and Compose files, and the configuration registration', async () => {
+  test('a client that allows it gets watchers for config, Compose and .env files, and the configuration registration', async () => {
     const dynamic = await LspTestClient.startWith({
       workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true }, didChangeWatchedFiles: { dynamicRegistration: true } },
     });
@@ -412,7 +412,7 @@ describe('plain LSP clients (Neovim, Helix, Emacs …)', () => {
       const methods = dynamic.registrations.map((r) => r.method).sort();
       assert.deepEqual(methods, ['workspace/didChangeConfiguration', 'workspace/didChangeWatchedFiles']);
       const watchers = (dynamic.registrations.find((r) => r.method === 'workspace/didChangeWatchedFiles')?.registerOptions as { watchers: { globPattern: string }[] }).watchers;
-      assert.deepEqual(watchers.map((w) => w.globPattern), ['**/{.container-guard,.hadolint}.{yaml,yml}', '**/{compose,docker-compose}{,.*,-*}.{yaml,yml}']);
+      assert.deepEqual(watchers.map((w) => w.globPattern), ['**/{.container-guard,.hadolint}.{yaml,yml}', '**/{compose,docker-compose}{,.*,-*}.{yaml,yml}', '**/.env']);
     } finally {
       await dynamic.stop();
     }

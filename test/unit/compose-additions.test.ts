@@ -45,7 +45,7 @@ describe('§3.2 additions: metadata', () => {
       [C103, 'warning', undefined, false],
       [C104, 'warning', undefined, true],
       [C106, 'hint', 'info', true],
-      [C109, 'hint', undefined, false],
+      [C109, 'hint', undefined, true],
       [C111, 'error', undefined, true],
     ];
     for (const [rule, severity, strict, fixable] of expected) {
@@ -254,7 +254,8 @@ describe('CG-C109 tmpfs with exec, suid or dev', () => {
       finding.message,
       'Service "web" mounts tmpfs "/run" with "exec", "suid", turning off Docker\'s noexec, nosuid default: a writable directory from which programs (or setuid binaries, or device nodes) work. Remove those options unless the service needs them.',
     );
-    assert.deepEqual(finding.fixes, []);
+    assert.equal(finding.fixes[0].title, 'Remove "exec", "suid" from the tmpfs options');
+    assert.deepEqual(check(C109, fix(text, finding)), []);
   });
 
   it('reads the string form, and trusts Docker\'s defaults otherwise', () => {

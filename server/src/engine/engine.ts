@@ -3,12 +3,16 @@
 import { parseCompose, type ComposeModel } from './compose/model';
 import { parseDockerfile, type DockerfileModel } from './dockerfile/model';
 import { defaultSettings, summarizes, type EngineSettings } from './settings';
-import { buildForeignIdIndex, isSuppressed, parseSuppressions, type Suppressions } from './suppression';
-import type { AnalysisResult, Diagnosed, FileKind, Finding, ModelBase, Rule, RuleContext, RuleMeta, Severity, SyntaxProblem } from './types';
+import { buildForeignIdIndex, composeServiceBlocks, isSuppressed, parseSuppressions, type Suppressions } from './suppression';
+import { unusedIgnoreMeta, unusedSuppressions } from './unused-suppressions';
+import type { AnalysisResult, Diagnosed, FileKind, Finding, GitCapability, ModelBase, Rule, RuleContext, RuleMeta, Severity, SyntaxProblem } from './types';
 import { SourceText } from './text';
 import { dockerfileRules } from '../rules/dockerfile/index';
 import { composeRules, serviceSummary } from '../rules/compose/index';
 import { isOverrideFragment } from './compose/absence';
+import type { VariableLookup } from './compose/interpolate';
+import { ComposeProject } from './compose/project-files';
+import { ABSENCE_RULE_IDS, withProjectAbsence, type ProjectHooks } from './compose/project-findings';
 
 export const docsBaseUrl = 'https://github.com/container-guard/container-guard/blob/main/docs/rules/';
 
@@ -16,10 +20,20 @@ export function docsUrl(ruleId: string): string {
   return `${docsBaseUrl}${ruleId}.md`;
 }
 
-export const allRules: RuleMeta[] = [...dockerfileRules, ...composeRules, serviceSummary].map((rule) => rule.meta);
+export const allRules: RuleMeta[] = uniqueMetas([...dockerfileRules, ...composeRules, serviceSummary].map((rule) => rule.meta).concat(unusedIgnoreMeta));
 const rulesById = new Map<string, RuleMeta>(allRules.map((meta) => [meta.id, meta]));
 /** Other tools' rule ids (DL3002, CKV_DOCKER_8, …) → ours, for pragmas and `.hadolint.yaml`. */
 export const foreignIdIndex = buildForeignIdIndex(allRules);
+
+/** One metadata entry per id: CG-D032 reads both file kinds (one module each), so its entry says `any` (fixable in either). */
+function uniqueMetas(metas: RuleMeta[]): RuleMeta[] {
+  const byId = new Map<string, RuleMeta>();
+  for (const meta of metas) {
+    const seen = byId.get(meta.id);
+    byId.set(meta.id, seen ? { ...seen, kind: seen.kind === meta.kind ? seen.kind : 'any', fixable: seen.fixable || meta.fixable } : meta);
+  }
+  return [...byId.values()];
+}
 
 export function ruleMeta(ruleId: string): RuleMeta | undefined {
   return rulesById.get(ruleId);
@@ -33,6 +47,14 @@ export interface AnalyzeOptions {
   /** The file on disk, when there is one, and how to read the files beside it (see RuleContext). */
   filePath?: string;
   readFile?: (path: string) => string | undefined;
+  listDir?: (dir: string) => string[] | undefined;
+  /** The file's git repository, when the caller loaded its index (see RuleContext.git, git-index.ts). */
+  git?: GitCapability;
+  /**
+   * Set when a Compose file is analyzed as a member of another file's project (for CG-C110): read alone,
+   * with that project's variables, without loading a project of its own.
+   */
+  projectMember?: { variables: VariableLookup };
 }
 
 /** A parsed file together with its analysis, so code actions can reuse the model. */
@@ -106,10 +128,13 @@ const rank: Record<Severity, number> = { off: 0, hint: 1, info: 2, warning: 3, e
  * Absence findings of a partial override fragment are dropped in every mode (catalogue §6.1): the block
  * only adds to a service defined elsewhere.
  */
-function withoutFragmentAbsence(findings: Finding[], model: ComposeModel): Finding[] {
+function withoutFragmentAbsence(findings: Finding[], model: ComposeModel, suppressions: Suppressions): Finding[] {
   const fragments = new Set(model.services.filter(isOverrideFragment).map((service) => service.name));
   if (fragments.size === 0) return findings;
-  return findings.filter((finding) => finding.absentIn === undefined || !fragments.has(finding.absentIn));
+  const kept = (finding: Finding) => finding.absentIn === undefined || !fragments.has(finding.absentIn);
+  // An ignore comment above the fragment names what the merged project would report: it is not unused.
+  for (const finding of findings) if (!kept(finding)) isSuppressed(finding, model, suppressions);
+  return findings.filter(kept);
 }
 
 /**
@@ -122,8 +147,9 @@ function summarizeServices(findings: Finding[], model: ComposeModel, settings: E
   const kept: Finding[] = [];
   // An ignore comment above the key of any definition of the service (several YAML documents) counts.
   const keysOf = new Map(model.services.map((service) => [service.name, service.definitions.map((definition) => definition.keyRange)]));
+  // Every comment that names the member is checked (not only the first), so each counts as used.
   const suppressed = (finding: Finding) =>
-    isSuppressed(finding, model, suppressions) || (keysOf.get(finding.absentIn!) ?? []).some((range) => isSuppressed({ ...finding, range }, model, suppressions));
+    [finding.range, ...(keysOf.get(finding.absentIn!) ?? [])].map((range) => isSuppressed({ ...finding, range }, model, suppressions)).includes(true);
   const byService = new Map<string, Finding[]>();
   for (const finding of findings) {
     const meta = rulesById.get(finding.ruleId);
@@ -144,6 +170,46 @@ function summarizeServices(findings: Finding[], model: ComposeModel, settings: E
   return kept;
 }
 
+/**
+ * Whether a rule runs on a file of this kind with these settings, so an ignore comment naming it could
+ * suppress something: not off, of this kind, and for CG-C100 only with `summarize` on.
+ */
+function ruleRunsOn(ruleId: string, kind: FileKind, settings: EngineSettings, summarize: boolean): boolean {
+  const meta = rulesById.get(ruleId);
+  if (!meta || (meta.kind !== kind && meta.kind !== 'any')) return false;
+  if (meta.id === serviceSummary.meta.id) return summarize && (settings.rules[meta.id] ?? meta.severity) !== 'off';
+  return (settings.rules[meta.id] ?? meta.severity) !== 'off';
+}
+
+/**
+ * The Compose project of the analyzed file (compose/project-files.ts): its override files, `extends`,
+ * `include:` and `.env`, read through `readFile`. None without a path, and none for a file analyzed as
+ * a member of another project (CG-C110 reads the members' own findings through `analyzeMember`).
+ */
+function composeProjectOf(text: string, options: AnalyzeOptions, settings: EngineSettings): ComposeProject | undefined {
+  const { filePath, readFile } = options;
+  if (!filePath || !readFile || options.projectMember) return undefined;
+  return new ComposeProject(filePath, text, readFile, {
+    analyzeMember: (file, memberText, variables) => analyze(memberText, { kind: 'compose', settings, filePath: file, readFile, listDir: options.listDir, git: options.git, projectMember: { variables } }).findings,
+  });
+}
+
+/** What the merged-project step needs from the engine: the absence rules, and suppression in every project file. */
+function projectHooks(compose: ComposeModel, context: RuleContext, settings: EngineSettings, suppressions: Suppressions): ProjectHooks {
+  const absenceRules = composeRules.filter((rule) => ABSENCE_RULE_IDS.has(rule.meta.id));
+  const parsed = new Map<ComposeModel, Suppressions>();
+  const suppressionsOf = (model: ComposeModel) => {
+    let found = parsed.get(model);
+    if (!found) parsed.set(model, (found = parseSuppressions(model, foreignIdIndex, composeServiceBlocks(model))));
+    return found;
+  };
+  return {
+    runAbsence: (merged) => runRules(absenceRules, merged, context, settings, []),
+    suppressedIn: (file, finding, keyRange) => isSuppressed({ ...finding, range: keyRange }, file.model, suppressionsOf(file.model)),
+    dropped: (finding) => void isSuppressed(finding, compose, suppressions),
+  };
+}
+
 /** Analyzes one file's text. Never throws: parse failures become problems. */
 export function analyze(text: string, options: AnalyzeOptions): Analysis {
   const settings = options.settings ?? defaultSettings;
@@ -155,31 +221,46 @@ export function analyze(text: string, options: AnalyzeOptions): Analysis {
     trustedRegistries: settings.trustedRegistries,
     filePath: options.filePath,
     readFile: options.readFile,
+    listDir: options.listDir,
+    git: options.git,
   };
   let model: ModelBase;
   let findings: Finding[];
+  let suppressions: Suppressions;
   const problems: SyntaxProblem[] = [];
   if (options.kind === 'dockerfile') {
     const dockerfile: DockerfileModel = parseDockerfile(text);
     findings = runRules(dockerfileRules, dockerfile, context, settings, problems);
     model = dockerfile;
+    suppressions = parseSuppressions(model, foreignIdIndex);
   } else {
-    const compose: ComposeModel = parseCompose(text);
-    findings = withoutFragmentAbsence(runRules(composeRules, compose, context, settings, problems), compose);
+    const project = composeProjectOf(text, options, settings);
+    const compose: ComposeModel = project?.self.model ?? parseCompose(text, { variables: options.projectMember?.variables });
+    context.composeProject = project;
+    suppressions = parseSuppressions(compose, foreignIdIndex, composeServiceBlocks(compose));
+    findings = withoutFragmentAbsence(runRules(composeRules, compose, context, settings, problems), compose, suppressions);
+    if (project) {
+      // Absence rules are decided on the merged project (catalogue §4.9); missing files, cycles and limits are problems.
+      findings = withProjectAbsence(findings, compose, project, projectHooks(compose, context, settings, suppressions));
+      problems.push(...project.problems);
+    }
     model = compose;
   }
   problems.unshift(...model.problems);
 
-  const suppressions = parseSuppressions(model, foreignIdIndex);
   if (options.kind === 'compose' && context.summarize) findings = summarizeServices(findings, model as ComposeModel, settings, suppressions);
   const diagnosed: Diagnosed[] = [];
-  for (const finding of findings) {
+  const publish = (finding: Finding) => {
     const meta = rulesById.get(finding.ruleId);
-    if (!meta) continue;
+    if (!meta) return;
     const severity = effectiveSeverity(meta, finding, settings);
-    if (severity === 'off' || isSuppressed(finding, model, suppressions)) continue;
+    if (severity === 'off' || isSuppressed(finding, model, suppressions)) return;
     diagnosed.push({ ...finding, severity, docsUrl: docsUrl(meta.id) });
-  }
+  };
+  findings.forEach(publish);
+  // Last: only now has every finding had the chance to use a comment.
+  const runs = (ruleId: string) => ruleRunsOn(ruleId, options.kind, settings, context.summarize === true);
+  for (const unused of unusedSuppressions(model, suppressions, runs)) publish({ ...unused, ruleId: unusedIgnoreMeta.id });
   diagnosed.sort(byPosition);
   return { kind: options.kind, model, findings: diagnosed, problems };
 }

@@ -2,6 +2,7 @@
 // it (editor settings + project config), config problems, the Compose build target of a Dockerfile,
 // whether `ignorePaths` excludes it, and its analysis. The CLI, the language server and the wizard
 // all reach the engine through here, so they cannot drift apart.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { buildTargetFor, readFileText } from './compose-links';
 import { resolveConfig, withFileConfig, isIgnoredPath, type ResolvedConfig } from './config-files';
@@ -80,7 +81,7 @@ export function fileContext(input: FileInput): FileContext | undefined {
     configProblems: resolved.problems,
     buildTarget,
     ignored: isIgnoredPath(file, resolved),
-    analyze: (text, overrides) => analyze(text, { kind, settings: { ...settings, ...overrides }, buildTarget, filePath: file, readFile: input.readText ?? readFileText }),
+    analyze: (text, overrides) => analyze(text, { kind, settings: { ...settings, ...overrides }, buildTarget, filePath: file, readFile: input.readText ?? readFileText, listDir }),
   };
 }
 
@@ -88,6 +89,15 @@ export function fileContext(input: FileInput): FileContext | undefined {
 export function analyzeFile(input: FileInput & { text: string }): FileAnalysis | undefined {
   const context = fileContext(input);
   return context && { ...context, analysis: context.analyze(input.text) };
+}
+
+/** The names in a folder, or undefined when it cannot be read. */
+export function listDir(dir: string): string[] | undefined {
+  try {
+    return fs.readdirSync(dir);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The code of a finding that says a file does not parse (CLI; DESIGN "CLI"). */

@@ -42,9 +42,23 @@ export function nameWords(name: string): string[] {
     .filter((w) => w.length > 0);
 }
 
+/** Names judged so far (a file's keys and variables are few and asked about on every keystroke). */
+const secretNames = new Map<string, boolean>();
+const MAX_SECRET_NAMES = 5000;
+
 /** Whether a variable, key or flag name holds a secret (catalogue CG-D030's "secret name"). */
 export function isSecretName(name: string): boolean {
   if (typeof name !== 'string') return false;
+  let secret = secretNames.get(name);
+  if (secret === undefined) {
+    secret = judgeSecretName(name);
+    if (secretNames.size >= MAX_SECRET_NAMES) secretNames.clear();
+    secretNames.set(name, secret);
+  }
+  return secret;
+}
+
+function judgeSecretName(name: string): boolean {
   const words = nameWords(name);
   if (words.length === 0) return false;
   const joined = words.join('_');
@@ -233,17 +247,59 @@ const URL_WITH_PASSWORD = /\b[A-Za-z][A-Za-z0-9+.-]*:\/\/([^\s:/@'"`]*):([^\s/@'
 const ASSIGNMENT =
   /(?<![A-Za-z0-9_.$-])(?:(--?)([A-Za-z_][A-Za-z0-9_.-]*)(=|[ \t]+)|([A-Za-z_][A-Za-z0-9_.-]*)([ \t]*=[ \t]*|:[ \t]+))("[^"\r\n]*"|'[^'\r\n]*'|[^\s"'`;&|<>()]+)/g;
 
+/**
+ * The fixed part of every token format: text without any of them holds no token, so the formats are
+ * tried only after this one scan (findCredentials runs on every value of a file, on every keystroke).
+ */
+const TOKEN_PREFIXES = /-----BEGIN|AKIA|gh[pousr]_|github_pat_|glpat-|xox[abposr]-|hooks\.slack\.com|_live_|SK[0-9a-f]{32}|AIza|npm_|pypi-|SG\./;
+/** A URL with a password needs `://`; an assignment `=`, `: ` or a flag followed by a blank (`--token x`). */
+const ASSIGNMENT_SIGNS = /=|:\/\/|:[ \t]|-[A-Za-z_][A-Za-z0-9_.-]*[ \t]/;
+
+/**
+ * Texts recently searched and what was found, oldest first: a keystroke re-reads a file's unchanged
+ * values. Keyed by the options that change the search (only `compose` today) and the text.
+ */
+const recentSearches = new Map<string, CredentialMatch[]>();
+/** The characters of all remembered texts, at most (about 2 MB of keys). */
+const MAX_REMEMBERED_CHARACTERS = 1_000_000;
+let rememberedCharacters = 0;
+/** Longer texts are searched every time. */
+const MAX_REMEMBERED_LENGTH = 4096;
+
 /** Credential material in a piece of text (a RUN body, a LABEL, a heredoc, a Compose value). */
 export function findCredentials(text: string, options: LiteralOptions = {}): CredentialMatch[] {
   if (typeof text !== 'string' || text.length === 0) return [];
-  const matches: CredentialMatch[] = [];
-  for (const format of TOKEN_FORMATS) {
-    format.pattern.lastIndex = 0;
-    for (const m of text.matchAll(format.pattern)) {
-      if (format.kind === 'aws-access-key' && isDocumentationExample(m[0])) continue;
-      matches.push({ kind: format.kind, label: format.label, start: m.index!, end: m.index! + m[0].length });
+  if (text.length > MAX_REMEMBERED_LENGTH) return searchCredentials(text, options);
+  const key = `${options.compose ? 'c' : 'd'}${text}`;
+  let found = recentSearches.get(key);
+  if (found) {
+    recentSearches.delete(key);
+  } else {
+    found = searchCredentials(text, options);
+    rememberedCharacters += key.length;
+    for (const oldest of recentSearches.keys()) {
+      if (rememberedCharacters <= MAX_REMEMBERED_CHARACTERS) break;
+      recentSearches.delete(oldest);
+      rememberedCharacters -= oldest.length;
     }
   }
+  recentSearches.set(key, found);
+  // Callers may change what they get (sort, push): each gets its own copies.
+  return found.map((match) => ({ ...match }));
+}
+
+function searchCredentials(text: string, options: LiteralOptions): CredentialMatch[] {
+  const matches: CredentialMatch[] = [];
+  if (TOKEN_PREFIXES.test(text)) {
+    for (const format of TOKEN_FORMATS) {
+      format.pattern.lastIndex = 0;
+      for (const m of text.matchAll(format.pattern)) {
+        if (format.kind === 'aws-access-key' && isDocumentationExample(m[0])) continue;
+        matches.push({ kind: format.kind, label: format.label, start: m.index!, end: m.index! + m[0].length });
+      }
+    }
+  }
+  if (!ASSIGNMENT_SIGNS.test(text)) return dropOverlaps(matches);
   for (const m of text.matchAll(URL_WITH_PASSWORD)) {
     const pass = m[2];
     if (!isLiteralSecretValue(pass, options)) continue;

@@ -3,15 +3,45 @@
 //   # container-guard global ignore=CG-D074                 (the whole file)
 //   # hadolint ignore=DL3002 / # hadolint global ignore=…, BuildKit # check=skip=…,
 //   # kics-scan ignore-line / disable=<uuid> / ignore, #checkov:skip=CKV_DOCKER_3
+// In a Compose file, our own comment above a service key covers the service's whole block. The
+// Suppressions object of one analysis records which of our own comments suppressed something, so the
+// engine can point out the ones that suppress nothing (CG-UNUSED-IGNORE, unused-suppressions.ts).
+import type { ComposeModel } from './compose/model';
 import type { Finding, Fix, ModelBase, RuleMeta } from './types';
 
 /** `all` suppresses every rule. */
 type RuleSet = Set<string> | 'all';
 
+/** One id of our own ignore comment, with where it is written on the comment's line. */
+export interface OwnId {
+  id: string;
+  start: number;
+  end: number;
+}
+
+/** One of our own comments: `# container-guard [global] ignore=A,B -- reason`. */
+export interface OwnComment {
+  line: number;
+  global: boolean;
+  ids: OwnId[];
+}
+
+/** The lines of a Compose service's definition: its key line and the last line of its mapping. */
+export interface ServiceBlock {
+  keyLine: number;
+  lastLine: number;
+}
+
 export interface Suppressions {
   file: RuleSet;
   /** Keyed by the line of the comment. */
   byCommentLine: Map<number, RuleSet>;
+  /** Our own comments, in file order. */
+  own: OwnComment[];
+  /** Compose service blocks (empty for a Dockerfile): our comment above the key covers the block. */
+  blocks: ServiceBlock[];
+  /** `<line>:<rule id>` of our own comments that suppressed a finding (filled by `isSuppressed`). */
+  used: Set<string>;
 }
 
 const ours = /^#\s*container-guard\s+(global\s+)?ignore\s*=\s*(.*)$/i;
@@ -19,6 +49,19 @@ const hadolint = /^#\s*hadolint\s+(global\s+)?ignore\s*=\s*(\S+)/i;
 const buildkitCheck = /^#\s*check\s*=\s*(.*)$/i;
 const kics = /^#\s*kics-scan\s+(ignore-line|ignore|disable\s*=\s*(\S+))\s*$/i;
 const checkov = /^#\s*checkov:skip\s*=\s*([A-Za-z0-9_]+)/i;
+
+/** The blocks of a Compose file's service definitions: key line to the last line of the value. */
+export function composeServiceBlocks(model: ComposeModel): ServiceBlock[] {
+  const blocks: ServiceBlock[] = [];
+  for (const service of model.services) {
+    for (const definition of service.definitions) {
+      const value = definition.entry.rawValue;
+      const keyLine = definition.keyRange.start.line;
+      blocks.push({ keyLine, lastLine: value ? Math.max(keyLine, model.rangeOf(value).end.line) : keyLine });
+    }
+  }
+  return blocks;
+}
 
 /** Maps another tool's id (`DL3002`, `CKV_DOCKER_8`, a KICS UUID, `JSONArgsRecommended`) to our rule ids. */
 export function buildForeignIdIndex(rules: RuleMeta[]): Map<string, string[]> {
@@ -49,6 +92,20 @@ function ourIds(list: string): string[] {
     .filter((id) => id.length > 0);
 }
 
+/** The ids of our comment with their columns: `listAt` is where the list starts on the (untrimmed) line. */
+function ourIdsAt(line: string, listAt: number): OwnId[] {
+  const list = line.slice(listAt).split(/\s+--/)[0];
+  const ids: OwnId[] = [];
+  let offset = listAt;
+  for (const part of list.split(',')) {
+    const lead = part.length - part.trimStart().length;
+    const id = part.trim();
+    if (id.length > 0) ids.push({ id: id.toUpperCase(), start: offset + lead, end: offset + lead + id.length });
+    offset += part.length + 1;
+  }
+  return ids;
+}
+
 function foreignIds(list: string, index: Map<string, string[]>): string[] {
   return list
     .split(',')
@@ -62,10 +119,11 @@ function buildkitSkip(value: string, index: Map<string, string[]>): RuleSet | nu
   return skip[1].trim().toLowerCase() === 'all' ? 'all' : new Set(foreignIds(skip[1], index));
 }
 
-export function parseSuppressions(model: ModelBase, foreignIndex: Map<string, string[]>): Suppressions {
+export function parseSuppressions(model: ModelBase, foreignIndex: Map<string, string[]>, blocks: ServiceBlock[] = []): Suppressions {
   const { source } = model;
   let file: RuleSet = new Set();
   const byCommentLine = new Map<number, RuleSet>();
+  const own: OwnComment[] = [];
   let inLeadingComments = true;
   for (let line = 0; line < source.lineCount; line++) {
     const text = source.lineText(line).replace(/^\uFEFF/, '').trim();
@@ -76,6 +134,8 @@ export function parseSuppressions(model: ModelBase, foreignIndex: Map<string, st
     let match: RegExpExecArray | null;
     if ((match = ours.exec(text))) {
       const ids = ourIds(match[2]);
+      const written = source.lineText(line);
+      own.push({ line, global: Boolean(match[1]), ids: ourIdsAt(written, written.length - match[2].length - (written.length - written.trimEnd().length)) });
       if (match[1]) file = add(file, ids);
       else byCommentLine.set(line, new Set(ids));
     } else if ((match = hadolint.exec(text))) {
@@ -98,24 +158,55 @@ export function parseSuppressions(model: ModelBase, foreignIndex: Map<string, st
       file = add(file, foreignIds(match[1], foreignIndex));
     }
   }
-  return { file, byCommentLine };
+  return { file, byCommentLine, own, blocks, used: new Set() };
 }
 
 function has(set: RuleSet | undefined, ruleId: string): boolean {
   return set === 'all' || (set !== undefined && set.has(ruleId));
 }
 
-/** Whether a finding is suppressed file-wide or by a comment directly above its statement. */
+/**
+ * Whether a finding is suppressed file-wide, by a comment directly above its statement, or (Compose) by
+ * our own comment above the key of the service whose block holds it. Every one of our own comments that
+ * names the finding's rule there is recorded as used, so one that suppresses nothing can be pointed out.
+ */
 export function isSuppressed(finding: Finding, model: ModelBase, suppressions: Suppressions): boolean {
-  if (has(suppressions.file, finding.ruleId)) return true;
-  if (suppressions.byCommentLine.size === 0) return false;
-  const statement = model.statementStart(finding.range.start.line);
+  const id = finding.ruleId;
+  let suppressed = false;
+  if (has(suppressions.file, id)) {
+    suppressed = true;
+    for (const comment of suppressions.own) if (comment.global && comment.ids.some((written) => written.id === id)) markUsed(suppressions, comment.line, id);
+  }
+  if (suppressions.byCommentLine.size === 0) return suppressed;
+  const line = finding.range.start.line;
+  if (commentsAbove(model, suppressions, model.statementStart(line), id, false)) suppressed = true;
+  for (const block of suppressions.blocks) {
+    if (line > block.keyLine && line <= block.lastLine && commentsAbove(model, suppressions, block.keyLine, id, true)) suppressed = true;
+  }
+  return suppressed;
+}
+
+/** Whether the comment lines directly above `statement` suppress `id` (only our own when `ownOnly`); marks ours used. */
+function commentsAbove(model: ModelBase, suppressions: Suppressions, statement: number, id: string, ownOnly: boolean): boolean {
+  let found = false;
   for (let line = statement - 1; line >= 0; line--) {
     const text = model.source.lineText(line).trim();
     if (!text.startsWith('#')) break;
-    if (has(suppressions.byCommentLine.get(line), finding.ruleId)) return true;
+    const own = suppressions.own.some((comment) => comment.line === line && !comment.global);
+    if ((ownOnly && !own) || !has(suppressions.byCommentLine.get(line), id)) continue;
+    found = true;
+    if (own) markUsed(suppressions, line, id);
   }
-  return false;
+  return found;
+}
+
+function markUsed(suppressions: Suppressions, line: number, id: string): void {
+  suppressions.used.add(`${line}:${id}`);
+}
+
+/** Whether our own comment on `line` suppressed a finding of `id` (see `isSuppressed`). */
+export function wasUsed(suppressions: Suppressions, line: number, id: string): boolean {
+  return suppressions.used.has(`${line}:${id}`);
 }
 
 /** "Ignore CG-xxxx for this line": a comment above the statement, or the id appended to ours there. */

@@ -18,7 +18,8 @@ export interface RuleMeta {
   title: string;
   /** One or two sentences: what it detects and why it matters. */
   description: string;
-  kind: FileKind;
+  /** The file kind the rule reads; `any` for the engine's own checks of both kinds (CG-UNUSED-IGNORE). */
+  kind: FileKind | 'any';
   /** Default severity (catalogue column "Sev"). */
   severity: Severity;
   /** Severity under the `strict` profile, when the catalogue gives one. */
@@ -47,7 +48,22 @@ export interface Fix {
   edits: TextEdit[];
   /** Safe to apply without review; fix-all and `--fix` apply only these. */
   isPreferred: boolean;
+  /**
+   * Edits of other files of the project (`.dockerignore`, `.gitignore`) that belong to this fix. Only
+   * editor quick fixes carry them out (a workspace edit); such a fix is never preferred.
+   */
+  otherFiles?: FileEdit[];
 }
+
+/** Edits of another file, by absolute path; `create` when the file does not exist yet. */
+export interface FileEdit {
+  path: string;
+  create?: boolean;
+  edits: TextEdit[];
+}
+
+/** LSP diagnostic tags a finding carries (`unnecessary`: the editor fades the range). */
+export type FindingTag = 'unnecessary' | 'deprecated';
 
 export interface RelatedInfo {
   /** Absent means the same document. */
@@ -73,6 +89,8 @@ export interface RuleFinding {
   service?: string;
   /** A summary's members (CG-C100: the rule ids of the missing measures), carried in the diagnostic's `data`. */
   members?: string[];
+  /** Diagnostic tags (CG-UNUSED-IGNORE: `unnecessary`). */
+  tags?: FindingTag[];
 }
 
 /** A finding with the id of the rule that reported it. */
@@ -100,6 +118,28 @@ export interface RuleContext {
    * Rules never touch the file system themselves.
    */
   readFile?: (path: string) => string | undefined;
+  /** The names in a folder beside the file (undefined when it cannot be read); rules never list folders themselves. */
+  listDir?: (dir: string) => string[] | undefined;
+  /**
+   * The git repository of the file, when the caller knows it (CG-C112): its root and the files git
+   * tracks. Created by the caller (server, CLI) from the repository's index, read only; undefined for
+   * a file outside a repository or when the caller does not supply it (rules then fall back to
+   * `.gitignore` files found through `readFile`).
+   */
+  git?: GitCapability;
+  /**
+   * The Compose project the analyzed Compose file belongs to (override files, `extends`, `include:`,
+   * `.env`), when the file has a path and `readFile` is given: see compose/project-files.ts.
+   */
+  composeProject?: import('./compose/project-files').ComposeProject;
+}
+
+/** What the engine may ask about a file's git repository (see `RuleContext.git`). All paths are absolute. */
+export interface GitCapability {
+  /** The repository's top folder: the one that holds `.git`. */
+  root: string;
+  /** Whether git tracks the file (it is in the index); undefined when that is not known. */
+  isTracked(path: string): boolean | undefined;
 }
 
 export interface Rule<Model> {

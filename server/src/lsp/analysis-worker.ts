@@ -6,6 +6,7 @@
 import { parentPort } from 'node:worker_threads';
 import { readFileText } from '../engine/compose-links';
 import { analyze } from '../engine/engine';
+import { listDir } from '../engine/file-analysis';
 import type { WorkerRequest, WorkerResponse } from './analysis-runner';
 
 parentPort?.on('message', (request: WorkerRequest) => {
@@ -17,6 +18,7 @@ parentPort?.on('message', (request: WorkerRequest) => {
       buildTarget: request.buildTarget,
       filePath: request.filePath,
       readFile: request.filePath ? readFileText : undefined,
+      listDir: request.filePath ? listDir : undefined,
     });
     const lines = new Set(analysis.findings.map((finding) => finding.range.start.line));
     response = {

@@ -8,6 +8,7 @@ import { ignoreFileFix, ignoreLineFix } from '../engine/suppression';
 import type { Diagnosed, Fix } from '../engine/types';
 import { hardenServiceCommand, showDocumentationCommand, showRuleDocumentationClientCommand } from '../protocol';
 import { diagnosticSource, findingKey, readFindingData } from './diagnostics';
+import { workspaceEdit } from './workspace-edits';
 
 export const fixAllKind = `${CodeActionKind.SourceFixAll}.container-guard`;
 
@@ -17,7 +18,7 @@ function toAction(fix: Fix, uri: string, diagnostic: Diagnostic): CodeAction {
     kind: CodeActionKind.QuickFix,
     diagnostics: [diagnostic],
     isPreferred: fix.isPreferred || undefined,
-    edit: { changes: { [uri]: fix.edits } },
+    edit: workspaceEdit(uri, fix.edits, fix.otherFiles),
   };
 }
 

@@ -1,9 +1,9 @@
 // Analysis → LSP diagnostics. A diagnostic's `data` says which finding it stands for (rule and
 // identity); code actions look that finding up in the current analysis, so they stay generic and
 // work for a diagnostic from an older version as long as its finding still exists.
-import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
+import { DiagnosticSeverity, DiagnosticTag, type Diagnostic } from 'vscode-languageserver';
 import type { Analysis } from '../engine/engine';
-import type { Finding, Severity } from '../engine/types';
+import type { Finding, FindingTag, Severity } from '../engine/types';
 
 export const diagnosticSource = 'container-guard';
 
@@ -41,6 +41,11 @@ export function toLspSeverity(severity: Exclude<Severity, 'off'>): DiagnosticSev
   }
 }
 
+/** `unnecessary` → faded by the editor (an unused ignore comment); `deprecated` → struck through. */
+export function toLspTag(tag: FindingTag): DiagnosticTag {
+  return tag === 'unnecessary' ? DiagnosticTag.Unnecessary : DiagnosticTag.Deprecated;
+}
+
 export function toDiagnostics(analysis: Analysis, uri: string, version: number, maxFindings: number): Diagnostic[] {
   const diagnostics: Diagnostic[] = analysis.problems.map((problem) => ({
     range: problem.range,
@@ -66,6 +71,7 @@ export function toDiagnostics(analysis: Analysis, uri: string, version: number, 
       code: finding.ruleId,
       codeDescription: { href: finding.docsUrl },
       message: finding.message,
+      ...(finding.tags ? { tags: finding.tags.map(toLspTag) } : {}),
       relatedInformation: finding.related?.map((related) => ({
         location: { uri: related.uri ?? uri, range: related.range },
         message: related.message,

@@ -12,6 +12,7 @@ import type { ComposeModel } from '../engine/compose/model';
 import { fixUntilStable, minimalEdit } from '../engine/fix-all';
 import type { Diagnosed } from '../engine/types';
 import type { HardenParams, HardeningMeasure } from '../protocol';
+import { mergeOtherFiles, workspaceEdit } from './workspace-edits';
 
 /** The measure id of "Pin all images to digests". */
 export const pinDigestsMeasure = 'pin-digests';
@@ -97,16 +98,16 @@ export function hardenEdit(document: TextDocument, input: HardeningInput, params
   const pin = chosen.delete(pinDigestsMeasure) && pinner !== undefined && service === undefined;
   if (chosen.size === 0 && !pin) return { changes: {} };
   const text = document.getText();
-  const fixed = chosen.size === 0 ? text : fixUntilStable(
-    text,
-    (next) => input.analyzeUnsummarized(next),
-    (analysis) => selected(analysis, service).filter((finding) => chosen.has(finding.ruleId)),
-    false,
-    input.analyzeUnsummarized(text),
-  );
+  const first = input.analyzeUnsummarized(text);
+  const chosenFindings = (analysis: Analysis) => selected(analysis, service).filter((finding) => chosen.has(finding.ruleId));
+  const fixed = chosen.size === 0 ? text : fixUntilStable(text, (next) => input.analyzeUnsummarized(next), chosenFindings, false, first);
+  // A measure whose fix belongs in another file of the project (CG-C110: the override that adds the risk)
+  // edits that file too; those edits come from the first analysis, as the other file does not change meanwhile.
+  const otherFiles = mergeOtherFiles(chosenFindings(first).flatMap((finding) => finding.fixes.find((fix) => fix.isPreferred) ?? finding.fixes[0] ?? []));
   const toEdit = (result: string): WorkspaceEdit => {
     const edit = minimalEdit(text, result);
-    return { changes: edit ? { [document.uri]: [edit] } : {} };
+    if (!edit && otherFiles.length === 0) return { changes: {} };
+    return workspaceEdit(document.uri, edit ? [edit] : [], otherFiles);
   };
   if (!pin) return toEdit(fixed);
   return pinner.pinAll(fixed, input.analyzeUnsummarized(fixed)).then(toEdit);

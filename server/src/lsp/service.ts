@@ -36,8 +36,8 @@ import { applyFixAllCommand, hardenRequest, listHardeningsRequest, showDocumenta
 
 export const fixAllCommand = applyFixAllCommand;
 
-/** Files whose change on disk re-analyzes open documents: project configuration and Compose files. */
-const watchedGlobs = ['**/{.container-guard,.hadolint}.{yaml,yml}', '**/{compose,docker-compose}{,.*,-*}.{yaml,yml}'];
+/** Files whose change on disk re-analyzes open documents: project configuration, Compose files and `.env`. */
+const watchedGlobs = ['**/{.container-guard,.hadolint}.{yaml,yml}', '**/{compose,docker-compose}{,.*,-*}.{yaml,yml}', '**/.env'];
 
 /** What applies to one document: its file context (settings, config, build target, ignored) and config problems. */
 interface DocumentContext {
@@ -61,6 +61,12 @@ function fsPath(uri: string): string | undefined {
   }
 }
 
+/** Whether an open document's text is not what its file on disk says (unsaved changes, or no file). */
+function differsFromDisk(document: TextDocument): boolean {
+  const file = fsPath(document.uri);
+  return file !== undefined && document.getText() !== readFileText(file);
+}
+
 function isInside(file: string, dir: string): boolean {
   const relative = path.relative(dir, file);
   return !relative.startsWith('..') && !path.isAbsolute(relative);
@@ -78,6 +84,13 @@ export class ContainerGuardServer {
   private readonly inFlight = new Map<string, Promise<void>>();
   /** Analyses off the message loop for large documents. */
   private readonly runner = new AnalysisRunner();
+  /**
+   * The files each open document's analysis read (Compose project files, `.env`, built Dockerfiles, the
+   * Compose files beside a Dockerfile), by URI: a change to one of them re-analyzes the document.
+   */
+  private readonly dependencies = new Map<string, Set<string>>();
+  /** Documents whose didOpen was just received (TextDocuments fires onDidChangeContent for it too). */
+  private readonly opening = new Set<string>();
   private pullConfiguration = false;
   /** What the client lets us register dynamically (`initialize` capabilities). */
   private dynamicConfiguration = false;
@@ -128,13 +141,24 @@ export class ContainerGuardServer {
       // Saving a config file, or a Compose file whose build.target may pick another shipped stage.
       if (this.isConfigFile(event.document.uri) || this.kindOf(event.document) === 'compose') this.configChanged();
     });
-    documents.onDidOpen((event) => this.schedule(event.document.uri));
-    documents.onDidChangeContent((event) => this.schedule(event.document.uri));
+    documents.onDidOpen((event) => {
+      this.schedule(event.document.uri);
+      this.opening.add(event.document.uri);
+    });
+    documents.onDidChangeContent((event) => {
+      const uri = event.document.uri;
+      this.schedule(uri);
+      // Fired for an open too: then only an open text that differs from the disk changes what others read.
+      if (!this.opening.delete(uri) || differsFromDisk(event.document)) this.dependencyChanged(uri);
+    });
     documents.onDidClose((event) => {
       const uri = event.document.uri;
       this.analyzed.delete(uri);
       this.contextCache.delete(uri);
       this.pending.delete(uri);
+      this.dependencies.delete(uri);
+      // The documents that read this file now read it from the disk.
+      if (differsFromDisk(event.document)) this.dependencyChanged(uri);
       // Clear what we published; nothing more is sent for this URI until it is opened again.
       void connection.sendDiagnostics({ uri, diagnostics: [] });
     });
@@ -246,7 +270,11 @@ export class ContainerGuardServer {
     const kind = document ? this.kindOf(document) : undefined;
     const file = fsPath(uri);
     const root = file ? this.workspaceRoots.filter((candidate) => isInside(file, candidate)).sort((a, b) => b.length - a.length)[0] : undefined;
-    const context = kind ? fileContext({ path: file, kind, settings, root, readText: (other) => this.openText(other) ?? readFileText(other) }) : undefined;
+    const readText = (other: string) => {
+      this.dependencyOf(uri).add(other);
+      return this.openText(other) ?? readFileText(other);
+    };
+    const context = kind ? fileContext({ path: file, kind, settings, root, readText }) : undefined;
     const configProblems: Diagnostic[] = (context?.configProblems ?? []).map(({ file: configFile, problem }) => ({
       range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
       severity: DiagnosticSeverity.Warning,
@@ -255,6 +283,27 @@ export class ContainerGuardServer {
       relatedInformation: [{ location: { uri: URI.file(configFile).toString(), range: problem.range }, message: problem.message }],
     }));
     return { file: context, configProblems };
+  }
+
+  private dependencyOf(uri: string): Set<string> {
+    let files = this.dependencies.get(uri);
+    if (!files) this.dependencies.set(uri, (files = new Set()));
+    return files;
+  }
+
+  /**
+   * A file changed (typed in, opened with other text, closed): the other open documents whose last
+   * analysis read it are analyzed again, with their context (a Dockerfile's build target) recomputed.
+   */
+  private dependencyChanged(uri: string): void {
+    const file = fsPath(uri);
+    if (!file) return;
+    for (const [other, files] of this.dependencies) {
+      if (other === uri || !files.has(file) || !this.documents.get(other)) continue;
+      this.analyzed.delete(other);
+      this.contextCache.delete(other);
+      this.schedule(other);
+    }
   }
 
   /** The editor's text of an open file, by path. */

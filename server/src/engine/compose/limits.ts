@@ -1,5 +1,5 @@
 // Resource limits of a Compose service, read version-agnostically (catalogue §4.10): the service-level
-// keys (`mem_limit`, `cpus`, `cpu_quota`, `cpu_shares`, `pids_limit`) and `deploy.resources.limits.*`.
+// keys (`mem_limit`, `cpus`, `cpu_quota`, `cpu_shares` …, `pids_limit`) and `deploy.resources.limits.*`.
 // Shared by CG-C060 (memory), CG-C061 (CPU), CG-C062 (PIDs) and CG-C064 (restart loops).
 import type { TextEdit } from 'vscode-languageserver-types';
 import type { ComposeModel, ComposeService, MapEntry } from './model';
@@ -31,12 +31,32 @@ export function memoryEntries(model: ComposeModel, service: ComposeService): Map
   return [service.view?.get('mem_limit'), deployLimits(model, service)?.get('memory')].filter((e): e is MapEntry => hasValue(model, e));
 }
 
-/** The entries that limit CPU: `cpus`, `cpu_quota`, `cpu_shares` and `deploy.resources.limits.cpus`. */
+/**
+ * The entries that limit CPU (weak values included): `cpus`, `cpu_quota`, `cpu_shares`, `cpu_count` and
+ * `cpu_percent` (Windows), `cpuset` (pins the service to some CPUs) and `deploy.resources.limits.cpus`.
+ * `cpu_period` alone limits nothing (it is the period of a `cpu_quota`), and neither do the realtime
+ * settings or `deploy.resources.reservations.cpus` (a reservation, not a limit).
+ */
 export function cpuEntries(model: ComposeModel, service: ComposeService): MapEntry[] {
   const view = service.view;
-  return [view?.get('cpus'), view?.get('cpu_quota'), view?.get('cpu_shares'), deployLimits(model, service)?.get('cpus')].filter((e): e is MapEntry =>
-    hasValue(model, e),
-  );
+  return [...CPU_KEYS.map((key) => view?.get(key)), deployLimits(model, service)?.get('cpus')].filter((e): e is MapEntry => hasValue(model, e));
+}
+
+const CPU_KEYS = ['cpus', 'cpu_quota', 'cpu_shares', 'cpu_count', 'cpu_percent', 'cpuset'];
+
+/**
+ * Whether a CPU entry's value leaves CPU use unlimited: `0` for `cpus` (also under `deploy`), `cpu_shares`,
+ * `cpu_count` and `cpu_percent` (unset), `-1` or `0` for `cpu_quota`, an empty `cpuset`. A value we cannot
+ * know (an unresolved variable) counts as a limit.
+ */
+export function isUnlimitedCpu(model: ComposeModel, entry: MapEntry): boolean {
+  const scalar = model.scalar(entry.value);
+  if (!scalar || !scalar.interpolated.known) return false;
+  const text = scalar.interpolated.value!.trim();
+  if (entry.key === 'cpuset') return text === '';
+  if (!/^[-+]?(\d+\.?\d*|\.\d+)$/.test(text)) return false;
+  const value = Number(text);
+  return entry.key === 'cpu_quota' ? value === -1 || value === 0 : value === 0;
 }
 
 /** The entries that limit PIDs: `pids_limit` and `deploy.resources.limits.pids` (weak values included). */
@@ -59,7 +79,7 @@ export function isUnlimitedPids(model: ComposeModel, entry: MapEntry): boolean {
 export function hasAnyLimit(model: ComposeModel, service: ComposeService): boolean {
   return (
     memoryEntries(model, service).length > 0 ||
-    cpuEntries(model, service).length > 0 ||
+    cpuEntries(model, service).some((entry) => !isUnlimitedCpu(model, entry)) ||
     pidsEntries(model, service).some((entry) => !isUnlimitedPids(model, entry))
   );
 }

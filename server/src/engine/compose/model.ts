@@ -7,7 +7,7 @@ import type { Range } from 'vscode-languageserver-types';
 import { SourceText } from '../text';
 import type { ModelBase, SyntaxProblem } from '../types';
 import { detectStyle, type YamlStyle } from './edits';
-import { booleanOf, interpolate, type Interpolated } from './interpolate';
+import { booleanOf, interpolate, type Interpolated, type VariableLookup } from './interpolate';
 import { LIMITS, MapView, Resolver, contentEnd, keyString, nodeStart, seqDashOffset } from './yaml-ast';
 import type { MapEntry, Node, Pair, Scalar, ViaStep, YAMLMap, YAMLSeq } from './yaml-ast';
 
@@ -133,16 +133,41 @@ export interface ComposeModel extends ModelBase {
   hasReferencedAnchor(node: Node | null | undefined): boolean;
 }
 
-/** Whether a service entry (its key and its value as written) ends before `offset`. */
-function endsBefore(item: MapEntry, offset: number): boolean {
+/**
+ * Whether a service entry (its key and its value as written) ends before `offset`. For a key that
+ * starts its line, the lines after the parsed value that are indented deeper than the key (comments
+ * and blank lines aside) still belong to the service: a parse error there means its keys are not all
+ * known (a badly indented key would read as missing).
+ */
+function endsBefore(item: MapEntry, offset: number, source: SourceText): boolean {
   const keyEnd = item.keyNode.range?.[1] ?? Number.POSITIVE_INFINITY;
   const value = item.rawValue as { range?: [number, number, number] } | null;
   const valueEnd = value?.range ? value.range[2] : keyEnd;
-  return Math.max(keyEnd, valueEnd) < offset;
+  if (Math.max(keyEnd, valueEnd) >= offset) return false;
+  const keyStart = item.keyNode.range?.[0];
+  if (keyStart === undefined) return true;
+  const keyAt = source.positionAt(keyStart);
+  if (source.lineText(keyAt.line).slice(0, keyAt.character).trim() !== '') return true;
+  // The value's range ends after its line break: its last character is the one before.
+  for (let line = source.positionAt(Math.max(keyEnd, valueEnd) - 1).line + 1; line < source.lineCount; line++) {
+    const text = source.lineText(line);
+    if (/^[ \t]*(#.*)?$/.test(text)) continue;
+    if (/^[ \t]*/.exec(text)![0].length <= keyAt.character) return source.lineStarts[line] <= offset;
+    if (source.lineStarts[line] + text.length >= offset) return false;
+  }
+  return true;
 }
 
-export function parseCompose(text: string): ComposeModel {
-  return new ComposeFile(text);
+export interface ComposeParseOptions {
+  /**
+   * Known values of variables for interpolation (the project's `.env`, see compose/dotenv.ts); without
+   * it every variable is unknown and only defaults are substituted.
+   */
+  variables?: VariableLookup;
+}
+
+export function parseCompose(text: string, options: ComposeParseOptions = {}): ComposeModel {
+  return new ComposeFile(text, options.variables);
 }
 
 class ComposeFile implements ComposeModel {
@@ -157,7 +182,10 @@ class ComposeFile implements ComposeModel {
   private readonly sections = new Map<string, TopLevelItem[]>();
   private readonly scalars = new WeakMap<Scalar, ScalarInfo>();
 
-  constructor(text: string) {
+  private readonly variables: VariableLookup | undefined;
+
+  constructor(text: string, variables?: VariableLookup) {
+    this.variables = variables;
     this.source = new SourceText(text);
     let parsed: Document[] = [];
     const nesting = flowNesting(text);
@@ -248,7 +276,7 @@ class ComposeFile implements ComposeModel {
     const firstError = Math.min(...document.doc.errors.map((error) => error.pos?.[0] ?? 0), Number.POSITIVE_INFINITY);
     for (const item of services.entries) {
       if (item.key.startsWith('x-')) continue;
-      if (firstError !== Number.POSITIVE_INFINITY && !endsBefore(item, firstError)) continue;
+      if (firstError !== Number.POSITIVE_INFINITY && !endsBefore(item, firstError, this.source)) continue;
       const definition: ServiceDefinition = {
         document: document.index,
         keyNode: item.keyNode,
@@ -369,7 +397,7 @@ class ComposeFile implements ComposeModel {
       const end = contentEnd(node, this.source);
       verbatim = this.source.text.slice(range[0] + 1, end - 1) === text && !text.includes('\n');
     }
-    const interpolated = interpolate(text);
+    const interpolated = interpolate(text, this.variables);
     let boolean: boolean | undefined;
     if (typeof value === 'boolean') boolean = value;
     else if (typeof value === 'string' && interpolated.known) boolean = booleanOf(interpolated.value!);

@@ -2,8 +2,9 @@
 import { isSeq } from 'yaml';
 import type { ComposeModel, ComposeService, MapEntry } from '../../engine/compose/model';
 import { insertPairsIntoService } from '../../engine/compose/absence';
+import { builtImage } from '../../engine/compose/built-image';
 import { groupByWritten, receiversInfo, serviceNames, type Hit } from '../../engine/compose/written';
-import type { RuleFinding, Rule } from '../../engine/types';
+import type { RelatedInfo, RuleContext, RuleFinding, Rule } from '../../engine/types';
 
 /**
  * The inserted probe is a visible placeholder: valid Compose that fails with a message in the health log
@@ -23,7 +24,7 @@ export const rule: Rule<ComposeModel> = {
     fixable: true,
     measure: { label: 'no health check', order: 8 },
   },
-  check(model) {
+  check(model, context) {
     const findings: RuleFinding[] = [];
     const off: Hit<string>[] = [];
     for (const service of model.services) {
@@ -31,8 +32,12 @@ export const rule: Rule<ComposeModel> = {
       if (!view) continue;
       const entry = view.get('healthcheck');
       if (!entry) {
-        // A built image's HEALTHCHECK is in its Dockerfile, which CG-D074 checks; this file cannot see it.
-        if (view.has('build')) continue;
+        if (view.has('build')) {
+          // A built image's HEALTHCHECK is in its Dockerfile: the shipped chain decides; unread, nothing is said.
+          const built = builtWithout(model, service, context);
+          if (built) findings.push(missing(model, service, built));
+          continue;
+        }
         findings.push(missing(model, service));
         continue;
       }
@@ -51,7 +56,22 @@ export const rule: Rule<ComposeModel> = {
   },
 };
 
-function missing(model: ComposeModel, service: ComposeService): RuleFinding {
+/**
+ * For a service with `build:`: what its Dockerfile says when the image it ships has no health check (no
+ * HEALTHCHECK in the shipped chain, or `HEALTHCHECK NONE` last); undefined when it has one or is not known.
+ */
+function builtWithout(model: ComposeModel, service: ComposeService, context: RuleContext): { why: string; related?: RelatedInfo } | undefined {
+  const image = builtImage(model, service, context);
+  if (!image) return undefined;
+  const last = image.dockerfile.lastInChain(image.stage, 'HEALTHCHECK');
+  if (!last) return { why: `its image, built from ${image.label}, defines no HEALTHCHECK in the stage that ships` };
+  const first = last.instruction.args[0];
+  if (first?.value.toUpperCase() !== 'NONE') return undefined;
+  const related = image.uri ? { uri: image.uri, range: first.range, message: 'HEALTHCHECK NONE turns the image\'s health check off.' } : undefined;
+  return { why: `its image, built from ${image.label}, turns it off with HEALTHCHECK NONE`, related };
+}
+
+function missing(model: ComposeModel, service: ComposeService, built?: { why: string; related?: RelatedInfo }): RuleFinding {
   const edit = insertPairsIntoService(model, service, [
     [
       'healthcheck',
@@ -65,9 +85,11 @@ function missing(model: ComposeModel, service: ComposeService): RuleFinding {
       },
     ],
   ]);
+  const image = built ? built.why : 'its image is not known to define one';
   return {
-    message: `Service "${service.name}" has no health check and its image is not known to define one: Docker cannot tell a hung service from a healthy one. Add a "healthcheck" with a probe.`,
+    message: `Service "${service.name}" has no health check and ${image}: Docker cannot tell a hung service from a healthy one. Add a "healthcheck" with a probe.`,
     range: service.keyRange,
+    related: built?.related ? [built.related] : undefined,
     absentIn: service.name,
     // A template with a placeholder probe the user must edit: never applied unattended.
     fixes: edit ? [{ title: 'Add a "healthcheck" template (edit its probe)', edits: [edit], isPreferred: false }] : [],

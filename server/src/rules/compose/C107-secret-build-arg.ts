@@ -6,7 +6,8 @@ import type { ComposeModel, ComposeService, MapEntry } from '../../engine/compos
 import { appendSequenceItem, deletePair, deleteSequenceItem, insertPair, insertPairs } from '../../engine/compose/edits';
 import { isSecretName } from '../../engine/secrets';
 import { groupByWritten, receiversInfo, serviceNames, type Hit } from '../../engine/compose/written';
-import type { RuleFinding, Fix, Rule, TextEdit } from '../../engine/types';
+import { builtImage } from '../../engine/compose/built-image';
+import type { RuleFinding, Fix, RelatedInfo, Rule, RuleContext, TextEdit } from '../../engine/types';
 import type { Node } from '../../engine/compose/yaml-ast';
 
 /** A variable name that can feed a secret's `environment:` (and a secret id). */
@@ -32,7 +33,7 @@ export const rule: Rule<ComposeModel> = {
     equivalents: [],
     fixable: true,
   },
-  check(model) {
+  check(model, context) {
     const hits: Hit<Data>[] = [];
     for (const service of model.services) {
       const build = service.view?.get('build');
@@ -51,10 +52,11 @@ export const rule: Rule<ComposeModel> = {
       const fixes: Fix[] = [];
       // The Dockerfile must then read /run/secrets/<id> instead of the ARG: never applied unattended.
       if (edits) fixes.push({ title: `Move ${name} to a build secret (build.secrets)`, edits, isPreferred: false });
+      const related = [...(receiversInfo(group) ?? []), ...declarations(model, group.hits.map((hit) => hit.service), name, context)];
       findings.push({
         message: `Build argument "${name}" of ${serviceNames(group)} names a secret: build arguments are recorded in the image history and the build provenance, whatever their value. Pass it with "build.secrets" and read it in the Dockerfile with "RUN --mount=type=secret,id=${secretId(name)}".`,
         range,
-        related: receiversInfo(group),
+        related: related.length > 0 ? related : undefined,
         fixes,
       });
     }
@@ -172,4 +174,22 @@ function moveEdits(model: ComposeModel, service: ComposeService, build: MapEntry
     } else return undefined;
   }
   return [remove, addToBuild, ...(declare ? [declare] : [])];
+}
+
+/**
+ * Where the built Dockerfile declares the argument (`ARG NAME`), so the reader sees which build step
+ * receives the secret. The finding stands either way: an argument no ARG declares is still sent with the
+ * build request and recorded in its provenance.
+ */
+function declarations(model: ComposeModel, services: ComposeService[], name: string, context: RuleContext): RelatedInfo[] {
+  const related: RelatedInfo[] = [];
+  for (const service of services) {
+    const image = builtImage(model, service, context);
+    if (!image?.uri) continue;
+    const declared = image.dockerfile.instructions.find((instruction) => instruction.keyword === 'ARG' && instruction.args[0]?.value.split('=')[0] === name);
+    if (declared && !related.some((info) => info.uri === image.uri)) {
+      related.push({ uri: image.uri, range: declared.args[0].range, message: `${image.label} declares ARG ${name} here: the value the build passes is visible to every later step and in the image history.` });
+    }
+  }
+  return related;
 }

@@ -1,4 +1,5 @@
-// Every Compose rule, one module each. The engine runs them in this order.
+// Every Compose rule, one module each. The engine runs them in this order. CG-D032 (credentials in any
+// value) is the Dockerfile rule's id applied to Compose files, as the catalogue says.
 import type { Rule } from '../../engine/types';
 import type { ComposeModel } from '../../engine/compose/model';
 import { rule as C001 } from './C001-image-tag';
@@ -43,9 +44,13 @@ import { rule as C106 } from './C106-writable-bind-mount';
 import { rule as C107 } from './C107-secret-build-arg';
 import { rule as C108 } from './C108-log-rotation';
 import { rule as C109 } from './C109-tmpfs-exec';
+import { rule as C110 } from './C110-project-risk';
 import { rule as C111 } from './C111-sensitive-port';
+import { rule as C112 } from './C112-committed-secret-file';
+import { rule as C113 } from './C113-built-image-root';
+import { rule as D032 } from './D032-compose-credential';
 
-export const composeRules: Rule<ComposeModel>[] = [C001, C010, C020, C021, C022, C023, C024, C025, C026, C030, C040, C041, C042, C043, C044, C045, C050, C051, C052, C053, C060, C061, C062, C063, C064, C065, C070, C071, C072, C073, C074, C075, C076, C101, C102, C103, C104, C105, C106, C107, C108, C109, C111];
+export const composeRules: Rule<ComposeModel>[] = [C001, C010, C020, C021, C022, C023, C024, C025, C026, C030, C040, C041, C042, C043, C044, C045, C050, C051, C052, C053, C060, C061, C062, C063, C064, C065, C070, C071, C072, C073, C074, C075, C076, C101, C102, C103, C104, C105, C106, C107, C108, C109, C110, C111, C112, C113, D032];
 
 /** The summary of a service's missing hardening (catalogue §6.1), built by the engine from the measure rules' findings. */
 export { rule as serviceSummary } from './C100-service-not-hardened';

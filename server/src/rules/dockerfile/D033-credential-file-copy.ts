@@ -6,31 +6,15 @@
 // RUN deletes it.
 import type { TextEdit } from 'vscode-languageserver-types';
 import type { DockerfileModel, Instruction, Stage } from '../../engine/dockerfile/model';
+import { isCredentialFile } from '../../engine/credential-files';
 import type { RuleFinding, Fix, RelatedInfo, Rule } from '../../engine/types';
 import { declaredProperties, deleteInstructionEdit, listItems, normalizePath, type ListItem } from './declarations';
 import { syntaxDirectiveEdit } from './secret-mount';
 
 export const CREDENTIAL_VARIABLES = ['GOOGLE_APPLICATION_CREDENTIALS', 'AWS_CONFIG_FILE', 'HF_TOKEN_PATH'];
 
-const EXACT = new Set(['id_rsa', 'id_dsa', 'id_ecdsa', 'id_ed25519', '.npmrc', '.pypirc', '.netrc', '.git-credentials', 'credentials', 'credentials.json', 'kubeconfig']);
-/** Example and template files that hold no secret. */
-const TEMPLATE_SUFFIX = /\.(example|sample|template|tmpl|dist|defaults?)$/i;
-/** `*.pem` names that hold public material (certificates, CA bundles, public keys). */
-const PUBLIC_PEM = /(^|[._-])(cert|certs|certificate|ca|chain|fullchain|bundle|pub|public|cacert)([._-]|$)/i;
-
-/** Whether a source path names a credential file (catalogue CG-D033's patterns). */
-export function isCredentialFile(path: string): boolean {
-  const normalized = path.replace(/\\/g, '/').replace(/\/+$/, '');
-  const base = normalized.slice(normalized.lastIndexOf('/') + 1);
-  const lower = base.toLowerCase();
-  if (!lower || TEMPLATE_SUFFIX.test(lower)) return false;
-  if (EXACT.has(lower)) return true;
-  if (/(^|\/)\.docker\/config\.json$/i.test(normalized)) return true;
-  if (lower === '.env' || lower.startsWith('.env.')) return true;
-  if (/\.(key|p12|pfx|ovpn)$/.test(lower)) return true;
-  if (lower.endsWith('.pem')) return !PUBLIC_PEM.test(lower.slice(0, -4));
-  return false;
-}
+// The credential-file patterns live in an engine module: D103, D104 and C112 follow the same files.
+export { isCredentialFile };
 
 export const rule: Rule<DockerfileModel> = {
   meta: {

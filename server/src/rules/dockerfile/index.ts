@@ -48,10 +48,13 @@ import { rule as D074 } from './D074-missing-healthcheck';
 import { rule as D075 } from './D075-pointless-tools';
 import { rule as D101 } from './D101-remote-script-pipe';
 import { rule as D102 } from './D102-world-writable';
+import { rule as D103 } from './D103-secret-in-layer';
+import { rule as D104 } from './D104-context-without-dockerignore';
 import { rule as D105 } from './D105-build-tooling-in-runtime';
 import { rule as D106 } from './D106-unpinned-image-outside-from';
 import { rule as D107 } from './D107-privileged-build-step';
+import { rule as D108 } from './D108-insecure-package-source';
 import { rule as D109 } from './D109-expose-admin-port';
 import { rule as D111 } from './D111-onbuild-remote-fetch';
 
-export const dockerfileRules: Rule<DockerfileModel>[] = [D001, D002, D003, D004, D005, D006, D007, D008, D009, D010, D011, D012, D013, D020, D021, D022, D023, D024, D025, D026, D030, D031, D032, D033, D034, D040, D041, D050, D051, D060, D061, D062, D063, D064, D065, D066, D067, D068, D069, D070, D071, D072, D073, D074, D075, D101, D102, D105, D106, D107, D109, D111];
+export const dockerfileRules: Rule<DockerfileModel>[] = [D001, D002, D003, D004, D005, D006, D007, D008, D009, D010, D011, D012, D013, D020, D021, D022, D023, D024, D025, D026, D030, D031, D032, D033, D034, D040, D041, D050, D051, D060, D061, D062, D063, D064, D065, D066, D067, D068, D069, D070, D071, D072, D073, D074, D075, D101, D102, D103, D104, D105, D106, D107, D108, D109, D111];

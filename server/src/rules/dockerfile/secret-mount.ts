@@ -22,11 +22,11 @@ export function secretMountFlag(name: string): string {
 }
 
 /** Whether a RUN already mounts a secret into this variable. */
-function mountsSecret(run: Instruction, name: string): boolean {
+export function mountsSecret(run: Instruction, name: string): boolean {
   return run.flags.some((f) => f.name.toLowerCase() === 'mount' && f.value !== null && /(^|,)type=secret(,|$)/.test(f.value) && new RegExp(`(^|,)env=${name}(,|$)`).test(f.value));
 }
 
-/** The edit that makes line 1 `# syntax=docker/dockerfile:1` when needed, or null when it already is (or is a custom frontend). */
+/** The edit that adds `# syntax=docker/dockerfile:1` when needed (line 1, or below the other directives), or null when it is there (or a custom frontend). */
 export function syntaxDirectiveEdit(model: DockerfileModel): TextEdit | null {
   const directive = model.directives.find((d) => d.name === 'syntax');
   if (directive) {
@@ -34,6 +34,10 @@ export function syntaxDirectiveEdit(model: DockerfileModel): TextEdit | null {
     if (MODERN_SYNTAX.test(value) || !OLD_SYNTAX.test(value)) return null;
     return { range: directive.valueRange, newText: 'docker/dockerfile:1' };
   }
+  // Below the file's other directives (`# escape=`): they stay where they are, on the first line. Some
+  // readers (dockerfile-ast with lone-CR line endings) only see a directive on the first line.
+  const last = model.directives[model.directives.length - 1];
+  if (last) return { range: { start: last.range.end, end: last.range.end }, newText: `${model.eol}# syntax=docker/dockerfile:1` };
   const character = model.source.text.startsWith('\uFEFF') ? 1 : 0;
   const at = { line: 0, character };
   return { range: { start: at, end: at }, newText: `# syntax=docker/dockerfile:1${model.eol}` };
