@@ -11,7 +11,7 @@ import { SYNTAX_SOURCE } from './dockerfile/syntax';
 import { analyze, docsUrl, foreignIdIndex, type Analysis } from './engine';
 import { kindFromFileName } from './file-kind';
 import type { EngineSettings } from './settings';
-import type { Diagnosed, FileKind, SyntaxProblem } from './types';
+import type { Diagnosed, FileKind, GitCapability, SyntaxProblem } from './types';
 
 export interface FileInput {
   /** The file on disk; undefined for a document that has none (an untitled editor). */
@@ -26,6 +26,8 @@ export interface FileInput {
   readText?: (file: string) => string | undefined;
   /** A `.container-guard.yaml` to use instead of the nearest one (the CLI's `--config`). */
   configPath?: string;
+  /** The file's git repository with its index, when the caller loaded it (git-index.ts; CG-C112). */
+  git?: GitCapability;
 }
 
 /** A config file that could not be used: its path and its one problem (defaults were used instead). */
@@ -81,7 +83,7 @@ export function fileContext(input: FileInput): FileContext | undefined {
     configProblems: resolved.problems,
     buildTarget,
     ignored: isIgnoredPath(file, resolved),
-    analyze: (text, overrides) => analyze(text, { kind, settings: { ...settings, ...overrides }, buildTarget, filePath: file, readFile: input.readText ?? readFileText, listDir }),
+    analyze: (text, overrides) => analyze(text, { kind, settings: { ...settings, ...overrides }, buildTarget, filePath: file, readFile: input.readText ?? readFileText, listDir, git: input.git }),
   };
 }
 

@@ -22,10 +22,11 @@ import { parseContainerGuardConfig, parseHadolintConfig, configFileNames, hadoli
 import { analyze, foreignIdIndex, type Analysis } from '../engine/engine';
 import { readFileText } from '../engine/compose-links';
 import { fileContext, type FileContext } from '../engine/file-analysis';
+import { GitIndexCache } from '../engine/git-index';
 import { baseName, kindFromFileName, kindOfDocument } from '../engine/file-kind';
 import { fixAllEdits, fixUntilStable, minimalEdit } from '../engine/fix-all';
 import { normalizeSettings, type EngineSettings } from '../engine/settings';
-import type { FileKind } from '../engine/types';
+import type { FileKind, GitCapability } from '../engine/types';
 import { fixAllAction, fixAllKind, quickFixActions, requestedKinds } from './code-actions';
 import { toDiagnostics } from './diagnostics';
 import { AnalysisRunner } from './analysis-runner';
@@ -84,6 +85,8 @@ export class ContainerGuardServer {
   private readonly inFlight = new Map<string, Promise<void>>();
   /** Analyses off the message loop for large documents. */
   private readonly runner = new AnalysisRunner();
+  /** Git indexes by repository, loaded once; dropped when files change on disk. */
+  private readonly gitIndex = new GitIndexCache();
   /**
    * The files each open document's analysis read (Compose project files, `.env`, built Dockerfiles, the
    * Compose files beside a Dockerfile), by URI: a change to one of them re-analyzes the document.
@@ -246,6 +249,7 @@ export class ContainerGuardServer {
   }
 
   private configChanged(): void {
+    this.gitIndex.invalidate();
     this.contextCache.clear();
     this.analyzed.clear();
     for (const document of this.documents.all()) this.schedule(document.uri);
@@ -258,14 +262,19 @@ export class ContainerGuardServer {
       const editorSettings = this.pullConfiguration
         ? this.connection.workspace.getConfiguration({ scopeUri: uri, section: 'containerGuard' }).then(normalizeSettings, () => normalizeSettings(null))
         : Promise.resolve(this.pushedSettings);
-      context = editorSettings.then((settings) => this.withProjectConfig(uri, settings));
+      context = editorSettings.then(async (settings) => {
+        // The git index (read only, never `git` run) tells CG-C112 which secret files are already committed.
+        const file = fsPath(uri);
+        const git = file ? await this.gitIndex.capabilityFor(file).catch(() => undefined) : undefined;
+        return this.withProjectConfig(uri, settings, git);
+      });
       this.contextCache.set(uri, context);
     }
     return context;
   }
 
   /** The one per-file entry point of the engine (shared with the CLI), with the editor's unsaved texts. */
-  private withProjectConfig(uri: string, settings: EngineSettings): DocumentContext {
+  private withProjectConfig(uri: string, settings: EngineSettings, git?: GitCapability): DocumentContext {
     const document = this.documents.get(uri);
     const kind = document ? this.kindOf(document) : undefined;
     const file = fsPath(uri);
@@ -274,7 +283,7 @@ export class ContainerGuardServer {
       this.dependencyOf(uri).add(other);
       return this.openText(other) ?? readFileText(other);
     };
-    const context = kind ? fileContext({ path: file, kind, settings, root, readText }) : undefined;
+    const context = kind ? fileContext({ path: file, kind, settings, root, readText, git }) : undefined;
     const configProblems: Diagnostic[] = (context?.configProblems ?? []).map(({ file: configFile, problem }) => ({
       range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
       severity: DiagnosticSeverity.Warning,
