@@ -256,8 +256,9 @@ describe('language server over stdio', () => {
 });
 
 describe('Compose build.target picks the Dockerfile stage that ships', () => {
-  test('a target on disk is honoured and re-read when the Compose file changes', async () => {
+  test('a target on disk is honoured and re-read when the Compose file changes', async (t) => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cg-proto-links-'));
+    t.after(() => fs.rmSync(root, { recursive: true, force: true }));
     const dockerfile = path.join(root, 'Dockerfile');
     const composeFile = path.join(root, 'compose.yaml');
     const text = `FROM ${ALPINE} AS debug\nUSER root\nCMD ["sh"]\n\nFROM ${ALPINE}\nUSER 10001\nCMD ["app"]\n`;

@@ -45,8 +45,9 @@ test('shippedTarget: one agreed target, else the last stage', () => {
   assert.equal(shippedTarget(builds, '/srv/app/other/Dockerfile'), undefined);
 });
 
-test('a Dockerfile whose Compose build.target is a root builder stage gets CG-D021 there', () => {
+test('a Dockerfile whose Compose build.target is a root builder stage gets CG-D021 there', (t) => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cg-links-'));
+  t.after(() => fs.rmSync(root, { recursive: true, force: true }));
   fs.mkdirSync(path.join(root, 'api'));
   const dockerfile = path.join(root, 'api', 'Dockerfile');
   const text = 'FROM alpine:3.20 AS debug\nUSER root\nCMD ["sh"]\n\nFROM alpine:3.20\nUSER 10001\nCMD ["app"]\n';

@@ -155,8 +155,9 @@ describe('configuration files', () => {
     assert.deepEqual(config.trustedRegistries, ['docker.io']);
   });
 
-  test('nearest ancestor config, layered over .hadolint.yaml, decides severities and ignorePaths', () => {
+  test('nearest ancestor config, layered over .hadolint.yaml, decides severities and ignorePaths', (t) => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cg-config-'));
+    t.after(() => fs.rmSync(root, { recursive: true, force: true }));
     fs.mkdirSync(path.join(root, 'svc', 'vendor'), { recursive: true });
     fs.writeFileSync(path.join(root, '.hadolint.yaml'), 'ignored: [DL3020, DL3025]\n');
     fs.writeFileSync(path.join(root, 'svc', '.container-guard.yaml'), 'rules:\n  CG-D073: error\nignorePaths: [vendor/]\n');
