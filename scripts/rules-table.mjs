@@ -2,7 +2,7 @@
 // from the rules' own metadata, so the README never drifts from the code.
 //   node scripts/rules-table.mjs          (write)     node scripts/rules-table.mjs --check
 import { buildSync } from 'esbuild';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import { join } from 'node:path';
 const bundle = join(mkdtempSync(join(tmpdir(), 'cg-rules-')), 'engine.cjs');
 buildSync({ entryPoints: ['server/src/engine/engine.ts'], bundle: true, platform: 'node', format: 'cjs', outfile: bundle, logLevel: 'error' });
 const { allRules } = createRequire(import.meta.url)(bundle);
+rmSync(join(bundle, '..'), { recursive: true, force: true });
 
 const label = { error: 'Error', warning: 'Warning', info: 'Info', hint: 'Hint', off: 'Off' };
 const file = { dockerfile: 'Dockerfile', compose: 'Compose', any: 'Dockerfile, Compose' };
