@@ -24,6 +24,7 @@ export function run(): Promise<void> {
   require('./code-actions.test');
   require('./settings.test');
   require('./wizard.test');
+  require('./projects.test');
   require('./pinning.test');
   require('./restart.test');
   require('./wizard-workspace.test');
