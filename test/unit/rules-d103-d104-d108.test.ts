@@ -260,6 +260,10 @@ describe('CG-D104 whole build context without a protective .dockerignore', () =>
     assert.deepEqual(check(D104, text, listing(['Dockerfile', 'compose.yaml', 'Dockerfile.dockerignore'])), []);
     assert.equal(check(D104, text, listing(['Dockerfile', 'server.js', 'package.json'])).length, 1);
     assert.deepEqual(check(D104, text, { ...project({}), listDir: () => undefined }), [], 'an unreadable folder is not judged');
+    // A sub-folder that holds only another Dockerfile is no content either; a source file one level down is.
+    const tree = (files: Record<string, string[]>) => ({ ...project({}), listDir: (dir: string) => files[path.resolve(dir)] });
+    assert.deepEqual(check(D104, text, tree({ [path.resolve('/proj')]: ['Dockerfile', 'tests'], [path.resolve('/proj/tests')]: ['Dockerfile'] })), []);
+    assert.equal(check(D104, text, tree({ [path.resolve('/proj')]: ['Dockerfile', 'src'], [path.resolve('/proj/src')]: ['main.go'] })).length, 1);
   });
 
   it('reads ADD ., ./ and ARG-resolved sources in the shipped chain only; COPY --from and untitled files are silent', () => {

@@ -47,15 +47,27 @@ const FIX_LINES = [
 ];
 
 /**
- * Whether the folder can be judged as a build context: it holds something besides Dockerfiles, Compose
- * files and ignore files. A folder with only the Dockerfile (a file copied out of its project, a
- * scratch checkout) shows no context to protect, so the rule stays silent rather than guess.
+ * Whether the folder can be judged as a build context: somewhere in it (a few levels deep) is a file
+ * that is not a Dockerfile, a Compose file or an ignore file. A folder with only build files (a file
+ * copied out of its project, a scratch folder) shows no context to protect, so the rule stays silent
+ * rather than guess.
  */
 function isVisibleContext(dir: string, listDir: ((dir: string) => string[] | undefined) | undefined): boolean {
   if (!listDir) return true;
-  const names = listDir(dir);
-  if (!names) return false;
-  return names.some((name) => kindFromFileName(name) === undefined && !name.endsWith('.dockerignore'));
+  let budget = 500;
+  const hasContent = (folder: string, depth: number): boolean => {
+    const names = listDir(folder);
+    if (!names) return false;
+    for (const name of names) {
+      if (--budget < 0) return true; // a large folder: certainly a real context
+      if (kindFromFileName(name) !== undefined || name.endsWith('.dockerignore')) continue;
+      const inner = listDir(path.join(folder, name));
+      if (inner === undefined) return true; // a file that is not a build file
+      if (depth < 3 && hasContent(path.join(folder, name), depth + 1)) return true;
+    }
+    return false;
+  };
+  return hasContent(dir, 0);
 }
 
 export const rule: Rule<DockerfileModel> = {
