@@ -7,6 +7,7 @@ import { parseContainerGuardConfig } from './engine/config';
 import { binaryContentFinding, decodeText, fileContext, syntaxCode, syntaxFindings, type FileContext } from './engine/file-analysis';
 import { kindFromFileName } from './engine/file-kind';
 import { fixUntilStable } from './engine/fix-all';
+import { forgetFile, inFileBatch } from './engine/fs-cache';
 import { defaultSettings } from './engine/settings';
 import type { Diagnosed, FileKind } from './engine/types';
 
@@ -362,6 +363,7 @@ function checkFile(file: FileToCheck, run: Run): FileResult | undefined {
     if (fixed !== text) {
       try {
         fs.writeFileSync(file.path, fixed);
+        forgetFile(path.resolve(file.path));
         const fixedAnalysis = context.analyze(fixed);
         for (const finding of fixedFindings(analysis.findings, fixedAnalysis.findings)) {
           const title = finding.fixes.find((fix) => fix.isPreferred)!.title;
@@ -416,10 +418,13 @@ export function main(argv: string[]): number {
   }
   const run: Run = { options, errors: [], reportedConfigs: new Set() };
   const results: FileResult[] = [];
-  for (const file of collectFiles(options.paths, options.kind, run.errors)) {
-    const result = checkFile(file, run);
-    if (result) results.push(result);
-  }
+  // Config files, `.git` folders and the Compose files beside each Dockerfile are read once per run.
+  inFileBatch(() => {
+    for (const file of collectFiles(options.paths, options.kind, run.errors)) {
+      const result = checkFile(file, run);
+      if (result) results.push(result);
+    }
+  });
 
   const output = options.format === 'json' ? JSON.stringify(toJson(results), null, 2) : options.format === 'sarif' ? JSON.stringify(toSarif(results), null, 2) : toText(results);
   process.stdout.write(output + '\n');

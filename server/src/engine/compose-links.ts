@@ -1,10 +1,10 @@
 // Finds the Compose `build.target` that ships a Dockerfile: Compose files in the Dockerfile's
 // directory and its ancestors (up to the workspace root) that build it.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { composeBuilds, shippedTarget, type ComposeBuild } from './compose/builds';
 import { parseCompose } from './compose/model';
 import { kindFromFileName } from './file-kind';
+import { listFolder, memoForFile, readTextFile, statPath } from './fs-cache';
 
 /** Compose files larger than this are not read for build links. */
 const maxComposeSize = 512 * 1024;
@@ -14,17 +14,13 @@ export function composeBuildsFor(dockerfile: string, stopDir: string | undefined
   const builds: ComposeBuild[] = [];
   let dir = path.dirname(path.resolve(dockerfile));
   for (;;) {
-    let names: string[] = [];
-    try {
-      names = fs.readdirSync(dir).filter((name) => kindFromFileName(name) === 'compose').sort();
-    } catch {
-      // An unreadable directory has no Compose file for us.
-    }
+    // An unreadable directory has no Compose file for us.
+    const names = memoForFile('compose-names', dir, () => (listFolder(dir) ?? []).filter((name) => kindFromFileName(name) === 'compose').sort());
     for (const name of names) {
       const file = path.join(dir, name);
       const text = readText(file);
       if (text === undefined || text.length > maxComposeSize) continue;
-      builds.push(...composeBuilds(parseCompose(text), dir));
+      builds.push(...buildsOf(file, text, dir));
     }
     const parent = path.dirname(dir);
     if (parent === dir || (stopDir && path.resolve(dir) === path.resolve(stopDir))) break;
@@ -33,12 +29,15 @@ export function composeBuildsFor(dockerfile: string, stopDir: string | undefined
   return builds;
 }
 
+/** The builds of one Compose file's text; parsed once per batch (see fs-cache) while the text is the same. */
+function buildsOf(file: string, text: string, dir: string): ComposeBuild[] {
+  const memo = memoForFile('compose-builds', file, () => ({ text, builds: composeBuilds(parseCompose(text), dir) }));
+  return memo.text === text ? memo.builds : composeBuilds(parseCompose(text), dir);
+}
+
 export function readFileText(file: string): string | undefined {
-  try {
-    return fs.statSync(file).size > maxComposeSize ? undefined : fs.readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
+  const stat = statPath(file);
+  return !stat || stat.size > maxComposeSize ? undefined : readTextFile(file);
 }
 
 /** The stage Compose builds from `dockerfile`, when every build of it names the same target. */

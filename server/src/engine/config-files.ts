@@ -1,8 +1,8 @@
 // Finding the configuration that applies to a file on disk: the nearest `.container-guard.yaml`
 // and the nearest `.hadolint.yaml` in its folder or an ancestor, up to the project's top (DESIGN
 // "Suppression and configuration": the first folder with `.git`, else the workspace / working folder).
-import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { readTextFile, statPath } from './fs-cache';
 import { configFileNames, hadolintFileNames, mergeConfigs, parseContainerGuardConfig, parseHadolintConfig, type FileConfig } from './config';
 import type { EngineSettings } from './settings';
 import type { SyntaxProblem } from './types';
@@ -18,20 +18,11 @@ export interface ResolvedConfig {
 }
 
 function readIfExists(file: string): string | undefined {
-  try {
-    return fs.statSync(file).isFile() ? fs.readFileSync(file, 'utf8') : undefined;
-  } catch {
-    return undefined;
-  }
+  return statPath(file)?.isFile() ? readTextFile(file) : undefined;
 }
 
 function containsGit(dir: string): boolean {
-  try {
-    fs.statSync(path.join(dir, '.git'));
-    return true;
-  } catch {
-    return false;
-  }
+  return statPath(path.join(dir, '.git')) !== undefined;
 }
 
 /**

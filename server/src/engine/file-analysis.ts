@@ -2,9 +2,9 @@
 // it (editor settings + project config), config problems, the Compose build target of a Dockerfile,
 // whether `ignorePaths` excludes it, and its analysis. The CLI, the language server and the wizard
 // all reach the engine through here, so they cannot drift apart.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { buildTargetFor, readFileText } from './compose-links';
+import { listFolder } from './fs-cache';
 import { resolveConfig, withFileConfig, isIgnoredPath, type ResolvedConfig } from './config-files';
 import { YAML_PROBLEM_SOURCE } from './compose/model';
 import { SYNTAX_SOURCE } from './dockerfile/syntax';
@@ -95,11 +95,7 @@ export function analyzeFile(input: FileInput & { text: string }): FileAnalysis |
 
 /** The names in a folder, or undefined when it cannot be read. */
 export function listDir(dir: string): string[] | undefined {
-  try {
-    return fs.readdirSync(dir);
-  } catch {
-    return undefined;
-  }
+  return listFolder(dir);
 }
 
 /** The code of a finding that says a file does not parse (CLI; DESIGN "CLI"). */

@@ -19,8 +19,18 @@ export const DEFAULT_STYLE: YamlStyle = { indentUnit: 2, sequenceOffset: 2 };
 /** A value to write: a scalar (as YAML text) or a sequence of scalars (as YAML texts). */
 export type NewValue = { scalar: string } | { sequence: string[] };
 
+/** A byte order mark is not part of the YAML: it stays the file's first character, and takes no column. */
+const BOM = 0xfeff;
+
 function edit(source: SourceText, start: number, end: number, newText: string): TextEdit {
+  if (start === 0 && source.text.charCodeAt(0) === BOM) return { range: source.rangeOf(1, Math.max(1, end)), newText };
   return { range: source.rangeOf(start, end), newText };
+}
+
+/** The column of an offset as YAML counts it (a BOM at the start of the file takes none). */
+function columnOf(source: SourceText, offset: number): number {
+  const position = source.positionAt(offset);
+  return position.line === 0 && source.text.charCodeAt(0) === BOM ? Math.max(0, position.character - 1) : position.character;
 }
 
 function lineOf(source: SourceText, offset: number): number {
@@ -29,7 +39,8 @@ function lineOf(source: SourceText, offset: number): number {
 
 function onlyBlanksBefore(source: SourceText, offset: number): boolean {
   const line = lineOf(source, offset);
-  return /^[ \t]*$/.test(source.text.slice(source.lineStarts[line], offset));
+  const from = line === 0 && source.text.charCodeAt(0) === BOM ? 1 : source.lineStarts[line];
+  return /^[ \t]*$/.test(source.text.slice(from, offset));
 }
 
 /** Removes whole lines `first..last` (with their line break; at EOF, the preceding one). */
@@ -100,6 +111,19 @@ export function deletePair(source: SourceText, map: YAMLMap, pair: Pair<unknown,
   return next === undefined ? undefined : edit(source, start, next, '');
 }
 
+/**
+ * Whether a `-` starts its line at (or left of) the indentation of the line above it (comments and
+ * blank lines skipped): a sequence written at its key's column (`key:⏎- item`). YAML allows that for
+ * a block sequence, not for the `[]` that replaces it, which would read as a key of the parent mapping.
+ */
+function atKeyColumn(source: SourceText, dash: number): boolean {
+  if (!onlyBlanksBefore(source, dash)) return false;
+  let line = lineOf(source, dash) - 1;
+  // `s`: a comment may hold U+2028/U+2029, which `.` does not match.
+  while (line >= 0 && /^[ \t]*(#.*)?$/s.test(source.lineText(line))) line--;
+  return line >= 0 && source.indentOf(line).length >= columnOf(source, dash);
+}
+
 /** Deletes item `index` of a sequence (its `- ` lines in block style); the only item leaves `[]`. */
 export function deleteSequenceItem(source: SourceText, seq: YAMLSeq, index: number): TextEdit | undefined {
   if (index < 0 || index >= seq.items.length) return undefined;
@@ -108,7 +132,7 @@ export function deleteSequenceItem(source: SourceText, seq: YAMLSeq, index: numb
   if (dash === undefined) return undefined;
   const item = seq.items[index] as Node | null;
   const end = item?.range && !(isScalar(item) && item.value === null && item.range[0] === item.range[1]) ? contentEnd(item, source) : dash + 1;
-  if (seq.items.length === 1) return edit(source, dash, end, '[]');
+  if (seq.items.length === 1) return edit(source, dash, end, atKeyColumn(source, dash) ? ' []' : '[]');
   if (onlyBlanksBefore(source, dash)) return deleteLines(source, lineOf(source, dash), lineOf(source, end));
   const next = index + 1 < seq.items.length ? seqDashOffset(seq, index + 1, source) : undefined;
   return next === undefined ? undefined : edit(source, dash, next, '');
@@ -183,7 +207,7 @@ export function insertPair(
   if (items.length === 0) return undefined;
   const firstKey = items[0].key as Node | null;
   if (!firstKey?.range) return undefined;
-  const column = source.positionAt(nodeStart(firstKey, source)).character;
+  const column = columnOf(source, nodeStart(firstKey, source));
   const anchorPair = options.after ?? items[items.length - 1];
   const endLine = lineOf(source, pairEnd(anchorPair, source));
   return insertLinesAfter(source, endLine, blockPair(key, value, column, style, source.eol));
@@ -215,7 +239,7 @@ export function appendSequenceItem(source: SourceText, seq: YAMLSeq, itemText: s
   if (items.length === 0) return undefined;
   const dash = seqDashOffset(seq, items.length - 1, source);
   if (dash === undefined) return undefined;
-  const column = source.positionAt(dash).character;
+  const column = columnOf(source, dash);
   const last = items[items.length - 1];
   const end = last?.range && !(isScalar(last) && last.value === null && last.range[0] === last.range[1]) ? contentEnd(last, source) : dash + 1;
   return insertLinesAfter(source, lineOf(source, end), `${' '.repeat(column)}- ${itemText}`);
@@ -236,12 +260,12 @@ export function detectStyle(root: Node | null | undefined, source: SourceText): 
       const key = pair.key as Node | null;
       const value = pair.value as Node | null;
       if (!key?.range || !value?.range) continue;
-      const keyColumn = source.positionAt(key.range[0]).character;
+      const keyColumn = columnOf(source, key.range[0]);
       if (!onlyBlanksBefore(source, key.range[0])) continue;
       if (isMap(value) && !value.flow && value.items.length > 0 && !unitFound) {
         const child = (value.items[0] as Pair<unknown, unknown>).key as Node | null;
         if (child?.range && lineOf(source, child.range[0]) > lineOf(source, key.range[0])) {
-          const unit = source.positionAt(child.range[0]).character - keyColumn;
+          const unit = columnOf(source, child.range[0]) - keyColumn;
           if (unit > 0 && unit <= 8) {
             style.indentUnit = unit;
             unitFound = true;
@@ -251,7 +275,7 @@ export function detectStyle(root: Node | null | undefined, source: SourceText): 
       if (isSeq(value) && !value.flow && value.items.length > 0 && !seqFound) {
         const dash = seqDashOffset(value, 0, source);
         if (dash !== undefined && lineOf(source, dash) > lineOf(source, key.range[0])) {
-          const offset = source.positionAt(dash).character - keyColumn;
+          const offset = columnOf(source, dash) - keyColumn;
           if (offset >= 0 && offset <= 8) {
             style.sequenceOffset = offset;
             seqFound = true;
@@ -319,7 +343,7 @@ export function insertPairs(
   if (items.length === 0) return undefined;
   const firstKey = items[0].key as Node | null;
   if (!firstKey?.range) return undefined;
-  const column = source.positionAt(nodeStart(firstKey, source)).character;
+  const column = columnOf(source, nodeStart(firstKey, source));
   const lines = pairs.map(([key, value]) => blockTree(key, value, column, style, source.eol)).join(source.eol);
   const above = options.before ?? (options.atStart && !options.after ? items[0] : undefined);
   if (above) {
@@ -329,7 +353,9 @@ export function insertPairs(
     const start = nodeStart(key, source);
     if (!onlyBlanksBefore(source, start)) return undefined;
     let line = lineOf(source, start);
-    while (line > 0 && source.lineText(line - 1).trim().startsWith('#')) line--;
+    // Only blanks before `#` (and the file's BOM on the first line): a line that starts with a stray
+    // U+FEFF is no comment to move above, and text inserted above it would put that BOM after content.
+    while (line > 0 && /^[ \t]*#/.test(source.lineText(line - 1).replace(line - 1 === 0 ? /^\ufeff/ : /^$/, ''))) line--;
     const offset = source.lineStarts[line];
     return edit(source, offset, offset, lines + source.eol);
   }

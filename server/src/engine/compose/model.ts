@@ -148,10 +148,14 @@ function endsBefore(item: MapEntry, offset: number, source: SourceText): boolean
   if (keyStart === undefined) return true;
   const keyAt = source.positionAt(keyStart);
   if (source.lineText(keyAt.line).slice(0, keyAt.character).trim() !== '') return true;
-  // The value's range ends after its line break: its last character is the one before.
-  for (let line = source.positionAt(Math.max(keyEnd, valueEnd) - 1).line + 1; line < source.lineCount; line++) {
+  // The value's range may end after its line break, or in the indentation of the next key: a line is
+  // the value's own only when it has more than blanks before that end.
+  const end = Math.max(keyEnd, valueEnd);
+  let first = source.positionAt(end).line;
+  if (source.text.slice(source.lineStarts[first], end).trim() !== '') first++;
+  for (let line = first; line < source.lineCount; line++) {
     const text = source.lineText(line);
-    if (/^[ \t]*(#.*)?$/.test(text)) continue;
+    if (/^[ \t]*(#.*)?$/s.test(text)) continue;
     if (/^[ \t]*/.exec(text)![0].length <= keyAt.character) return source.lineStarts[line] <= offset;
     if (source.lineStarts[line] + text.length >= offset) return false;
   }

@@ -10,6 +10,7 @@
 import 'dockerfile-ast';
 import { DockerfileParser } from 'dockerfile-ast';
 import { Argument } from 'dockerfile-ast/lib/argument';
+import { Dockerfile } from 'dockerfile-ast/lib/dockerfile';
 import { Instruction } from 'dockerfile-ast/lib/instruction';
 import type { Range } from 'vscode-languageserver-types';
 
@@ -45,8 +46,41 @@ if (!parser.__containerGuardMemo) {
     if (text !== lastText) {
       lastTree = parse(text);
       lastText = text;
+      (lastTree as Partial<Lookups>).__containerGuardLookups = new Map();
     }
     return lastTree;
   };
   parser.__containerGuardMemo = true;
+}
+
+// 3. Every `$VAR` an instruction mentions is resolved through Dockerfile.resolveVariable, which finds
+//    the stage around a line by scanning every stage's instructions: quadratic in large files. A parsed
+//    tree never changes, so once the parser has returned it (marked above), both answers are kept.
+interface Lookups {
+  __containerGuardLookups?: Map<string, unknown>;
+}
+
+const tree = Dockerfile.prototype as unknown as {
+  getContainingImage(position: { line: number; character: number }): unknown;
+  resolveVariable(variable: string, line: number): unknown;
+  __containerGuardMemo?: true;
+};
+if (!tree.__containerGuardMemo) {
+  const getContainingImage = tree.getContainingImage;
+  const resolveVariable = tree.resolveVariable;
+  const remembered = (self: Lookups, key: string, compute: () => unknown): unknown => {
+    const lookups = self.__containerGuardLookups;
+    if (!lookups) return compute();
+    if (lookups.has(key)) return lookups.get(key);
+    const value = compute();
+    lookups.set(key, value);
+    return value;
+  };
+  tree.getContainingImage = function (this: Lookups, position) {
+    return remembered(this, `image\0${position?.line}\0${position?.character}`, () => getContainingImage.call(this, position));
+  };
+  tree.resolveVariable = function (this: Lookups, variable, line) {
+    return remembered(this, `variable\0${line}\0${variable}`, () => resolveVariable.call(this, variable, line));
+  };
+  tree.__containerGuardMemo = true;
 }

@@ -44,6 +44,8 @@ export interface HeredocInfo {
   contentRange: Range | null;
   /** The body text between the opening line and the delimiter line (no final line break), '' when empty. */
   content: string;
+  /** False when no delimiter line ends the body: it runs to the end of the file (text added below joins it). */
+  terminated: boolean;
 }
 
 export interface Instruction {
@@ -403,6 +405,7 @@ class ParsedDockerfile implements DockerfileModel {
           nameRange: h.getNameRange(),
           contentRange,
           content: contentRange ? this.sliceRange(contentRange) : '',
+          terminated: h.getDelimiterRange() !== null,
         };
       });
     } catch (error) {

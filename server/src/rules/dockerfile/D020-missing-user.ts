@@ -52,17 +52,12 @@ export const rule: Rule<DockerfileModel> = {
     const base = model.baseImage(stage);
     const fix = createUserFix(base);
     const what = base.family === 'scratch' ? 'FROM scratch has no users: it runs as uid 0' : 'the container runs as root';
+    const edit = userInsertionEdit(model, stage, null, fix.lines);
     return [
       {
         message: `No USER is set in ${where}, so ${what}. Switch to an unprivileged user.`,
         range,
-        fixes: [
-          {
-            title: fix.title,
-            edits: [userInsertionEdit(model, stage, null, fix.lines)],
-            isPreferred: fix.isPreferred,
-          },
-        ],
+        fixes: edit ? [{ title: fix.title, edits: [edit], isPreferred: fix.isPreferred }] : [],
       },
     ];
   },

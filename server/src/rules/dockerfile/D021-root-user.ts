@@ -59,19 +59,14 @@ export const rule: Rule<DockerfileModel> = {
       ];
     }
     const fix = switchBackFix(model, stage, user);
+    const edit = userInsertionEdit(model, stage, user.inherited ? null : user.instruction, fix.lines);
     const finding: RuleFinding = {
       message: user.inherited
         ? `Stage ${stageLabel(stage)} inherits USER ${user.text} from stage ${stageLabel(user.stage)}, so the container runs as root. Switch to an unprivileged user.`
         : `The last USER of the image is ${shown}, so the container runs as root. Switch back to an unprivileged user after the steps that need root.`,
       range,
       related: related.length ? related : undefined,
-      fixes: [
-        {
-          title: fix.title,
-          edits: [userInsertionEdit(model, stage, user.inherited ? null : user.instruction, fix.lines)],
-          isPreferred: fix.isPreferred,
-        },
-      ],
+      fixes: edit ? [{ title: fix.title, edits: [edit], isPreferred: fix.isPreferred }] : [],
     };
     return [finding];
   },

@@ -86,5 +86,6 @@ function stripFix(model: DockerfileModel, stage: Stage, runs: Instruction[]): Fi
     if (user && (user.user === null || !isRootUser(user.user))) return null;
     edit = userInsertionEdit(model, stage, null, [STRIP_SETUID]);
   }
+  if (!edit) return null;
   return { title: 'Strip setuid/setgid bits from every file in the image', edits: [edit], isPreferred: false };
 }

@@ -58,18 +58,15 @@ export const rule: Rule<DockerfileModel> = {
     const finding: RuleFinding = {
       message: `The image EXPOSEs ${expose.instruction.argsText.trim() || 'a port'} but has no HEALTHCHECK, so Docker cannot tell a hung service from a healthy one.`,
       range: stage.image.range ?? stage.from.keywordRange,
-      fixes: [insertFix(model, stage)],
+      fixes: insertFix(model, stage),
     };
     return [finding];
   },
 };
 
-function insertFix(model: DockerfileModel, stage: Stage): Fix {
+function insertFix(model: DockerfileModel, stage: Stage): Fix[] {
   const line = `HEALTHCHECK ${HEALTHCHECK_OPTIONS} ${HEALTHCHECK_PROBE}`;
   const cmd: Instruction | undefined = stage.instructions.find((i) => i.keyword === 'CMD' || i.keyword === 'ENTRYPOINT');
-  return {
-    title: 'Add a HEALTHCHECK (edit the probe command)',
-    edits: [cmd ? insertBefore(model, cmd, stage, [line]) : appendAfterStage(model, stage, [line])],
-    isPreferred: false,
-  };
+  const edit = cmd ? insertBefore(model, cmd, stage, [line]) : appendAfterStage(model, stage, [line]);
+  return edit ? [{ title: 'Add a HEALTHCHECK (edit the probe command)', edits: [edit], isPreferred: false }] : [];
 }

@@ -69,7 +69,7 @@ export function createUserFix(base: BaseImageInfo): UserFix {
  * before the first CMD/ENTRYPOINT that follows both `after` and the stage's last RUN, otherwise
  * after the stage's last instruction.
  */
-export function userInsertionEdit(model: DockerfileModel, stage: Stage, after: Instruction | null, lines: string[]): TextEdit {
+export function userInsertionEdit(model: DockerfileModel, stage: Stage, after: Instruction | null, lines: string[]): TextEdit | null {
   const instructions = stage.instructions;
   let from = after ? instructions.indexOf(after) + 1 : 0;
   for (let i = instructions.length - 1; i >= from; i--) {
@@ -101,8 +101,14 @@ export function insertBefore(model: DockerfileModel, instruction: Instruction, s
   return { range, newText: lines.map((l) => indent + l + eol).join('') };
 }
 
-/** Inserts lines right after the stage's last instruction (at EOF for the last stage). */
-export function appendAfterStage(model: DockerfileModel, stage: Stage, lines: string[]): TextEdit {
+/**
+ * Inserts lines right after the stage's last instruction (at EOF for the last stage). Null when that
+ * instruction's here-document has no delimiter line: it runs to the end of the file, and lines added
+ * below would join its body.
+ */
+export function appendAfterStage(model: DockerfileModel, stage: Stage, lines: string[]): TextEdit | null {
+  const last = stage.instructions[stage.instructions.length - 1] ?? stage.from;
+  if ([last, last.trigger].some((instruction) => instruction?.heredocs.some((heredoc) => !heredoc.terminated))) return null;
   const { source, eol } = model;
   const endLine = stage.endLine;
   if (endLine + 1 < source.lineCount) {
