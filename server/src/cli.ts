@@ -359,7 +359,8 @@ function checkFile(file: FileToCheck, run: Run): FileResult | undefined {
   let syntax = syntaxFindings(analysis);
   if (options.fix && syntax.length === 0) {
     // Only the preferred fixes (the editor's fix-all), repeated until the text is stable.
-    const fixed = fixUntilStable(text, context.analyze, (current) => current.findings, true, analysis);
+    // The rounds after the first need only findings: the syntax validator is not run again.
+    const fixed = fixUntilStable(text, (next) => context.analyze(next, undefined, { validate: false }), (current) => current.findings, true, analysis);
     if (fixed !== text) {
       try {
         fs.writeFileSync(file.path, fixed);

@@ -187,3 +187,14 @@ describe('CG-SYNTAX', () => {
     assert.match(finding.message, /^Binary content/);
   });
 });
+
+test('fix rounds analyze without the syntax validator: the findings are the same, the syntax problem is not recomputed', () => {
+  const text = 'FROM alpine:3.20\nFORM ubuntu\nADD a /a\n';
+  const context = fileContext({ path: undefined, kind: 'dockerfile', settings: defaultSettings })!;
+  const full = context.analyze(text);
+  const round = context.analyze(text, undefined, { validate: false });
+  assert.ok(full.problems.some((p) => /FORM/.test(p.message)));
+  assert.deepEqual(round.problems.filter((p) => /FORM/.test(p.message)), []);
+  assert.deepEqual(round.findings.map((f) => f.ruleId), full.findings.map((f) => f.ruleId));
+});
+

@@ -48,6 +48,11 @@ export interface AnalyzeOptions {
   filePath?: string;
   readFile?: (path: string) => string | undefined;
   listDir?: (dir: string) => string[] | undefined;
+  /**
+   * Run the Dockerfile syntax validator (default true). Fix rounds turn it off: the validator's problems
+   * were published for the text the user sees, and the rounds only need the findings.
+   */
+  validate?: boolean;
   /** The file's git repository, when the caller loaded its index (see RuleContext.git, git-index.ts). */
   git?: GitCapability;
   /**
@@ -229,7 +234,7 @@ export function analyze(text: string, options: AnalyzeOptions): Analysis {
   let suppressions: Suppressions;
   const problems: SyntaxProblem[] = [];
   if (options.kind === 'dockerfile') {
-    const dockerfile: DockerfileModel = parseDockerfile(text);
+    const dockerfile: DockerfileModel = parseDockerfile(text, { validate: options.validate });
     findings = runRules(dockerfileRules, dockerfile, context, settings, problems);
     model = dockerfile;
     suppressions = parseSuppressions(model, foreignIdIndex);

@@ -49,7 +49,7 @@ export interface FileContext {
    * Analyzes a text of this file (a changed version too) with these settings and build target;
    * `overrides` change settings for this call only (the wizard analyzes with `summarize: false`).
    */
-  analyze(text: string, overrides?: Partial<EngineSettings>): Analysis;
+  analyze(text: string, overrides?: Partial<EngineSettings>, options?: { validate?: boolean }): Analysis;
 }
 
 export interface FileAnalysis extends FileContext {
@@ -69,7 +69,7 @@ export function fileContext(input: FileInput): FileContext | undefined {
       settings: input.settings,
       configProblems: [],
       ignored: false,
-      analyze: (text, overrides) => analyze(text, { kind, settings: { ...input.settings, ...overrides } }),
+      analyze: (text, overrides, options) => analyze(text, { kind, settings: { ...input.settings, ...overrides }, validate: options?.validate }),
     };
   }
   const file = path.resolve(input.path);
@@ -83,7 +83,8 @@ export function fileContext(input: FileInput): FileContext | undefined {
     configProblems: resolved.problems,
     buildTarget,
     ignored: isIgnoredPath(file, resolved),
-    analyze: (text, overrides) => analyze(text, { kind, settings: { ...settings, ...overrides }, buildTarget, filePath: file, readFile: input.readText ?? readFileText, listDir, git: input.git }),
+    analyze: (text, overrides, options) =>
+      analyze(text, { kind, settings: { ...settings, ...overrides }, buildTarget, filePath: file, readFile: input.readText ?? readFileText, listDir, git: input.git, validate: options?.validate }),
   };
 }
 

@@ -405,7 +405,8 @@ export class ContainerGuardServer {
   }
 
   private hardeningInput(document: TextDocument, entry: Analyzed): HardeningInput {
-    return { text: document.getText(), analyzeUnsummarized: (text) => entry.file.analyze(text, { summarize: false }) };
+    // Hardening rounds need only findings: the syntax validator is not run again.
+    return { text: document.getText(), analyzeUnsummarized: (text) => entry.file.analyze(text, { summarize: false }, { validate: false }) };
   }
 
   private fixAllWorkspaceEdit(uri: string): WorkspaceEdit | undefined {
@@ -414,7 +415,8 @@ export class ContainerGuardServer {
     if (!entry || !document) return undefined;
     if (fixAllEdits(entry.analysis).length === 0) return undefined;
     const text = document.getText();
-    const fixed = fixUntilStable(text, (next) => entry.file.analyze(next), (a) => a.findings, true, entry.analysis);
+    // The rounds after the first need only findings: the syntax validator is not run again.
+    const fixed = fixUntilStable(text, (next) => entry.file.analyze(next, undefined, { validate: false }), (a) => a.findings, true, entry.analysis);
     const edit = minimalEdit(text, fixed);
     return edit ? { changes: { [uri]: [edit] } } : undefined;
   }
