@@ -7,7 +7,7 @@ import { parseContainerGuardConfig } from './engine/config';
 import { binaryContentFinding, decodeText, fileContext, syntaxCode, syntaxFindings, type FileContext } from './engine/file-analysis';
 import { kindFromFileName } from './engine/file-kind';
 import { fixUntilStable } from './engine/fix-all';
-import { forgetFile, inFileBatch } from './engine/fs-cache';
+import { DiskReader } from './engine/fs-cache';
 import { defaultSettings } from './engine/settings';
 import type { Diagnosed, FileKind } from './engine/types';
 
@@ -334,12 +334,14 @@ interface Run {
   /** One line each on stderr, then exit 2. */
   errors: string[];
   reportedConfigs: Set<string>;
+  /** Config files, `.git` folders and the Compose files beside each Dockerfile are read once per run. */
+  disk: DiskReader;
 }
 
 /** Checks one file; undefined when `ignorePaths` excludes it or it cannot be read. */
 function checkFile(file: FileToCheck, run: Run): FileResult | undefined {
   const { options, errors } = run;
-  const context: FileContext = fileContext({ path: file.path, kind: file.kind, settings: defaultSettings, root: process.cwd(), configPath: options.config })!;
+  const context: FileContext = fileContext({ path: file.path, kind: file.kind, settings: defaultSettings, root: process.cwd(), configPath: options.config, disk: run.disk })!;
   for (const { file: configFile, problem } of context.configProblems) {
     if (run.reportedConfigs.has(configFile)) continue;
     run.reportedConfigs.add(configFile);
@@ -364,7 +366,7 @@ function checkFile(file: FileToCheck, run: Run): FileResult | undefined {
     if (fixed !== text) {
       try {
         fs.writeFileSync(file.path, fixed);
-        forgetFile(path.resolve(file.path));
+        run.disk.forget(path.resolve(file.path));
         const fixedAnalysis = context.analyze(fixed);
         for (const finding of fixedFindings(analysis.findings, fixedAnalysis.findings)) {
           const title = finding.fixes.find((fix) => fix.isPreferred)!.title;
@@ -417,15 +419,12 @@ export function main(argv: string[]): number {
     process.stderr.write(`container-guard: ${broken}\n`);
     return 2;
   }
-  const run: Run = { options, errors: [], reportedConfigs: new Set() };
+  const run: Run = { options, errors: [], reportedConfigs: new Set(), disk: new DiskReader({ remember: true }) };
   const results: FileResult[] = [];
-  // Config files, `.git` folders and the Compose files beside each Dockerfile are read once per run.
-  inFileBatch(() => {
-    for (const file of collectFiles(options.paths, options.kind, run.errors)) {
-      const result = checkFile(file, run);
-      if (result) results.push(result);
-    }
-  });
+  for (const file of collectFiles(options.paths, options.kind, run.errors)) {
+    const result = checkFile(file, run);
+    if (result) results.push(result);
+  }
 
   const output = options.format === 'json' ? JSON.stringify(toJson(results), null, 2) : options.format === 'sarif' ? JSON.stringify(toSarif(results), null, 2) : toText(results);
   process.stdout.write(output + '\n');

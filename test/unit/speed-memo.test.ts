@@ -11,7 +11,7 @@ import { validateSyntax } from '../../server/src/engine/dockerfile/syntax';
 import { forgetValidatedInstructions } from '../../server/src/engine/dockerfile/validator-memo';
 import { commandsOf, forgetReadRuns } from '../../server/src/engine/dockerfile/shell';
 import { findCredentials } from '../../server/src/engine/secrets';
-import { forgetFile, inFileBatch, listFolder, readTextFile, statPath } from '../../server/src/engine/fs-cache';
+import { DiskReader, disk } from '../../server/src/engine/fs-cache';
 import { lines } from './kit';
 
 const dockerfile = lines(
@@ -66,25 +66,24 @@ describe('speed memos give what a fresh computation gives', () => {
     assert.deepEqual(findCredentials(text), [{ kind: 'url-password', label: 'a password in a URL', start: 19, end: 43, name: 'admin' }]);
   });
 
-  test('the file-system reads of a batch are read once; outside a batch, and after forgetFile, again', () => {
+  test('a reader that remembers reads each file once, until it forgets it; the shared disk reader always reads', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cg-fs-cache-'));
     try {
       const file = path.join(dir, 'compose.yaml');
       fs.writeFileSync(file, 'one');
-      inFileBatch(() => {
-        assert.equal(readTextFile(file), 'one');
-        assert.deepEqual(listFolder(dir), ['compose.yaml']);
-        fs.writeFileSync(file, 'two');
-        fs.writeFileSync(path.join(dir, '.env'), '');
-        assert.equal(readTextFile(file), 'one', 'remembered within the batch');
-        assert.deepEqual(listFolder(dir), ['compose.yaml']);
-        forgetFile(file);
-        assert.equal(readTextFile(file), 'two');
-        assert.equal(statPath(path.join(dir, 'missing')), undefined);
-      });
-      assert.equal(readTextFile(file), 'two');
-      assert.deepEqual(listFolder(dir)?.sort(), ['.env', 'compose.yaml']);
-      assert.equal(listFolder(path.join(dir, 'missing')), undefined);
+      const run = new DiskReader({ remember: true });
+      assert.equal(run.readText(file), 'one');
+      assert.deepEqual(run.list(dir), ['compose.yaml']);
+      fs.writeFileSync(file, 'two');
+      fs.writeFileSync(path.join(dir, '.env'), '');
+      assert.equal(run.readText(file), 'one', 'remembered by the reader');
+      assert.deepEqual(run.list(dir), ['compose.yaml']);
+      run.forget(file);
+      assert.equal(run.readText(file), 'two');
+      assert.equal(run.stat(path.join(dir, 'missing')), undefined);
+      assert.equal(disk.readText(file), 'two');
+      assert.deepEqual(disk.list(dir)?.sort(), ['.env', 'compose.yaml']);
+      assert.equal(disk.list(path.join(dir, 'missing')), undefined);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -2,7 +2,7 @@
 // and the nearest `.hadolint.yaml` in its folder or an ancestor, up to the project's top (DESIGN
 // "Suppression and configuration": the first folder with `.git`, else the workspace / working folder).
 import * as path from 'node:path';
-import { readTextFile, statPath } from './fs-cache';
+import { disk, type DiskReader } from './fs-cache';
 import { configFileNames, hadolintFileNames, mergeConfigs, parseContainerGuardConfig, parseHadolintConfig, type FileConfig } from './config';
 import type { EngineSettings } from './settings';
 import type { SyntaxProblem } from './types';
@@ -17,12 +17,12 @@ export interface ResolvedConfig {
   stopDir?: string;
 }
 
-function readIfExists(file: string): string | undefined {
-  return statPath(file)?.isFile() ? readTextFile(file) : undefined;
+function readIfExists(file: string, reader: DiskReader): string | undefined {
+  return reader.stat(file)?.isFile() ? reader.readText(file) : undefined;
 }
 
-function containsGit(dir: string): boolean {
-  return statPath(path.join(dir, '.git')) !== undefined;
+function containsGit(dir: string, reader: DiskReader): boolean {
+  return reader.stat(path.join(dir, '.git')) !== undefined;
 }
 
 /**
@@ -32,20 +32,20 @@ function containsGit(dir: string): boolean {
  * Config files and the Compose files that build a Dockerfile are searched up to this folder, so the
  * editor (root: the workspace folder) and the CLI (root: the working folder) find the same ones.
  */
-export function searchStop(startDir: string, root: string | undefined): string | undefined {
+export function searchStop(startDir: string, root: string | undefined, reader: DiskReader = disk): string | undefined {
   const top = root === undefined ? undefined : path.resolve(root);
   for (let dir = path.resolve(startDir); ; dir = path.dirname(dir)) {
-    if (containsGit(dir) || dir === top) return dir;
+    if (containsGit(dir, reader) || dir === top) return dir;
     if (path.dirname(dir) === dir) return undefined;
   }
 }
 
 /** The first of `names` found in `startDir` or an ancestor, up to and including `stopDir`. */
-function nearest(startDir: string, names: string[], stopDir: string | undefined): { file: string; text: string } | undefined {
+function nearest(startDir: string, names: string[], stopDir: string | undefined, reader: DiskReader): { file: string; text: string } | undefined {
   for (let dir = path.resolve(startDir); ; dir = path.dirname(dir)) {
     for (const name of names) {
       const file = path.join(dir, name);
-      const text = readIfExists(file);
+      const text = readIfExists(file, reader);
       if (text !== undefined) return { file, text };
     }
     if (dir === stopDir || path.dirname(dir) === dir) return undefined;
@@ -57,12 +57,12 @@ function nearest(startDir: string, names: string[], stopDir: string | undefined)
  * several levels are not merged), layered over the nearest `.hadolint.yaml`; both are searched up to
  * `searchStop(folder of the file, root)`. `explicitConfig` (the CLI's --config) replaces the lookup of ours.
  */
-export function resolveConfig(filePath: string, foreignIndex: Map<string, string[]>, root?: string, explicitConfig?: string): ResolvedConfig {
+export function resolveConfig(filePath: string, foreignIndex: Map<string, string[]>, root?: string, explicitConfig?: string, reader: DiskReader = disk): ResolvedConfig {
   const problems: ResolvedConfig['problems'] = [];
   const dir = path.dirname(path.resolve(filePath));
-  const stopDir = searchStop(dir, root);
-  const hadolint = nearest(dir, hadolintFileNames, stopDir);
-  const ours = explicitConfig ? { file: explicitConfig, text: readIfExists(explicitConfig) ?? '' } : nearest(dir, configFileNames, stopDir);
+  const stopDir = searchStop(dir, root, reader);
+  const hadolint = nearest(dir, hadolintFileNames, stopDir, reader);
+  const ours = explicitConfig ? { file: explicitConfig, text: readIfExists(explicitConfig, reader) ?? '' } : nearest(dir, configFileNames, stopDir, reader);
   const layers: FileConfig[] = [];
   if (hadolint) {
     const parsed = parseHadolintConfig(hadolint.text, foreignIndex);

@@ -4,7 +4,7 @@
 // all reach the engine through here, so they cannot drift apart.
 import * as path from 'node:path';
 import { buildTargetFor, readFileText } from './compose-links';
-import { listFolder } from './fs-cache';
+import { disk, type DiskReader } from './fs-cache';
 import { resolveConfig, withFileConfig, isIgnoredPath, type ResolvedConfig } from './config-files';
 import { YAML_PROBLEM_SOURCE } from './compose/model';
 import { SYNTAX_SOURCE } from './dockerfile/syntax';
@@ -28,6 +28,8 @@ export interface FileInput {
   configPath?: string;
   /** The file's git repository with its index, when the caller loaded it (git-index.ts; CG-C112). */
   git?: GitCapability;
+  /** How the disk is read: the CLI passes a reader that remembers for one run (fs-cache.ts). */
+  disk?: DiskReader;
 }
 
 /** A config file that could not be used: its path and its one problem (defaults were used instead). */
@@ -73,9 +75,12 @@ export function fileContext(input: FileInput): FileContext | undefined {
     };
   }
   const file = path.resolve(input.path);
-  const resolved = resolveConfig(file, foreignIdIndex, input.root, input.configPath);
+  const reader = input.disk ?? disk;
+  const readFile = input.readText ?? ((other: string) => readFileText(other, reader));
+  const listDir = (dir: string) => reader.list(dir);
+  const resolved = resolveConfig(file, foreignIdIndex, input.root, input.configPath, reader);
   const settings = withFileConfig(input.settings, resolved.config);
-  const buildTarget = kind === 'dockerfile' ? buildTargetFor(file, resolved.stopDir, input.readText ?? readFileText) : undefined;
+  const buildTarget = kind === 'dockerfile' ? buildTargetFor(file, resolved.stopDir, readFile, reader) : undefined;
   return {
     kind,
     filePath: file,
@@ -84,7 +89,7 @@ export function fileContext(input: FileInput): FileContext | undefined {
     buildTarget,
     ignored: isIgnoredPath(file, resolved),
     analyze: (text, overrides, options) =>
-      analyze(text, { kind, settings: { ...settings, ...overrides }, buildTarget, filePath: file, readFile: input.readText ?? readFileText, listDir, git: input.git, validate: options?.validate }),
+      analyze(text, { kind, settings: { ...settings, ...overrides }, buildTarget, filePath: file, readFile, listDir, git: input.git, validate: options?.validate }),
   };
 }
 
@@ -92,11 +97,6 @@ export function fileContext(input: FileInput): FileContext | undefined {
 export function analyzeFile(input: FileInput & { text: string }): FileAnalysis | undefined {
   const context = fileContext(input);
   return context && { ...context, analysis: context.analyze(input.text) };
-}
-
-/** The names in a folder, or undefined when it cannot be read. */
-export function listDir(dir: string): string[] | undefined {
-  return listFolder(dir);
 }
 
 /** The code of a finding that says a file does not parse (CLI; DESIGN "CLI"). */

@@ -6,7 +6,7 @@
 import { parentPort } from 'node:worker_threads';
 import { readFileText } from '../engine/compose-links';
 import { analyze } from '../engine/engine';
-import { listDir } from '../engine/file-analysis';
+import { disk } from '../engine/fs-cache';
 import type { WorkerRequest, WorkerResponse } from './analysis-runner';
 
 parentPort?.on('message', (request: WorkerRequest) => {
@@ -18,7 +18,7 @@ parentPort?.on('message', (request: WorkerRequest) => {
       buildTarget: request.buildTarget,
       filePath: request.filePath,
       readFile: request.filePath ? readFileText : undefined,
-      listDir: request.filePath ? listDir : undefined,
+      listDir: request.filePath ? (dir) => disk.list(dir) : undefined,
     });
     const lines = new Set(analysis.findings.map((finding) => finding.range.start.line));
     response = {
