@@ -89,11 +89,15 @@ export function runRule<M extends ModelBase>(rule: Rule<M>, model: M, context: R
     .sort(byPosition);
 }
 
+/** Whether a rule is on with these settings (off by default or by configuration: not run at all). */
+function isOn(meta: RuleMeta, settings: EngineSettings): boolean {
+  return (settings.rules[meta.id] ?? meta.severity) !== 'off';
+}
+
 function runRules<M extends ModelBase>(rules: Rule<M>[], model: M, context: RuleContext, settings: EngineSettings, problems: SyntaxProblem[]): Finding[] {
   const findings: Finding[] = [];
   for (const rule of rules) {
-    // A rule that is off (by default or by configuration) is not run at all.
-    if ((settings.rules[rule.meta.id] ?? rule.meta.severity) === 'off') continue;
+    if (!isOn(rule.meta, settings)) continue;
     try {
       findings.push(...runRule(rule, model, context));
     } catch (error) {
@@ -182,8 +186,7 @@ function summarizeServices(findings: Finding[], model: ComposeModel, settings: E
 function ruleRunsOn(ruleId: string, kind: FileKind, settings: EngineSettings, summarize: boolean): boolean {
   const meta = rulesById.get(ruleId);
   if (!meta || (meta.kind !== kind && meta.kind !== 'any')) return false;
-  if (meta.id === serviceSummary.meta.id) return summarize && (settings.rules[meta.id] ?? meta.severity) !== 'off';
-  return (settings.rules[meta.id] ?? meta.severity) !== 'off';
+  return (meta.id !== serviceSummary.meta.id || summarize) && isOn(meta, settings);
 }
 
 /**

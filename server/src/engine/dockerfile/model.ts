@@ -219,6 +219,11 @@ export interface ParseOptions {
   validate?: boolean;
 }
 
+/** A stage's image before its reference is resolved (or of an implicit stage: none). */
+function unresolvedImage(text: string | null, range: StageImage['range']): StageImage {
+  return { text, range, resolved: null, ref: null, hasVariables: false, unresolved: [], usedArgs: [], isScratch: false, stageRef: null };
+}
+
 export function parseDockerfile(text: string, options: ParseOptions = {}): DockerfileModel {
   return new ParsedDockerfile(typeof text === 'string' ? text : String(text ?? ''), options.validate !== false);
 }
@@ -585,17 +590,7 @@ class ParsedDockerfile implements DockerfileModel {
       nameRange = from.args[2].range;
     }
     const platform = from.flags.find((f) => f.name.toLowerCase() === 'platform')?.value ?? null;
-    const image: StageImage = {
-      text,
-      range,
-      resolved: null,
-      ref: null,
-      hasVariables: false,
-      unresolved: [],
-      usedArgs: [],
-      isScratch: false,
-      stageRef: null,
-    };
+    const image = unresolvedImage(text, range);
     if (text !== null) {
       const expansion = expandVariables(text, this.globalScope, this.escapeChar);
       image.hasVariables = expansion.hasVariables;
@@ -654,17 +649,7 @@ class ParsedDockerfile implements DockerfileModel {
       inOnbuild: false,
       node,
     };
-    const image: StageImage = {
-      text: null,
-      range: null,
-      resolved: null,
-      ref: null,
-      hasVariables: false,
-      unresolved: [],
-      usedArgs: [],
-      isScratch: false,
-      stageRef: null,
-    };
+    const image = unresolvedImage(null, null);
     return { index: 0, name: null, nameRange: null, from, image, platform: null, parent: null, instructions: [], endLine: -1, implicit: true };
   }
 
