@@ -42,20 +42,10 @@ export function nameWords(name: string): string[] {
     .filter((w) => w.length > 0);
 }
 
-/** Names judged so far (a file's keys and variables are few and asked about on every keystroke). */
-const secretNames = new Map<string, boolean>();
-const MAX_SECRET_NAMES = 5000;
-
 /** Whether a variable, key or flag name holds a secret (catalogue CG-D030's "secret name"). */
 export function isSecretName(name: string): boolean {
   if (typeof name !== 'string') return false;
-  let secret = secretNames.get(name);
-  if (secret === undefined) {
-    secret = judgeSecretName(name);
-    if (secretNames.size >= MAX_SECRET_NAMES) secretNames.clear();
-    secretNames.set(name, secret);
-  }
-  return secret;
+  return judgeSecretName(name);
 }
 
 function judgeSecretName(name: string): boolean {
@@ -255,37 +245,10 @@ const TOKEN_PREFIXES = /-----BEGIN|AKIA|gh[pousr]_|github_pat_|glpat-|xox[abposr
 /** A URL with a password needs `://`; an assignment `=`, `: ` or a flag followed by a blank (`--token x`). */
 const ASSIGNMENT_SIGNS = /=|:\/\/|:[ \t]|-[A-Za-z_][A-Za-z0-9_.-]*[ \t]/;
 
-/**
- * Texts recently searched and what was found, oldest first: a keystroke re-reads a file's unchanged
- * values. Keyed by the options that change the search (only `compose` today) and the text.
- */
-const recentSearches = new Map<string, CredentialMatch[]>();
-/** The characters of all remembered texts, at most (about 2 MB of keys). */
-const MAX_REMEMBERED_CHARACTERS = 1_000_000;
-let rememberedCharacters = 0;
-/** Longer texts are searched every time. */
-const MAX_REMEMBERED_LENGTH = 4096;
-
 /** Credential material in a piece of text (a RUN body, a LABEL, a heredoc, a Compose value). */
 export function findCredentials(text: string, options: LiteralOptions = {}): CredentialMatch[] {
   if (typeof text !== 'string' || text.length === 0) return [];
-  if (text.length > MAX_REMEMBERED_LENGTH) return searchCredentials(text, options);
-  const key = `${options.compose ? 'c' : 'd'}${text}`;
-  let found = recentSearches.get(key);
-  if (found) {
-    recentSearches.delete(key);
-  } else {
-    found = searchCredentials(text, options);
-    rememberedCharacters += key.length;
-    for (const oldest of recentSearches.keys()) {
-      if (rememberedCharacters <= MAX_REMEMBERED_CHARACTERS) break;
-      recentSearches.delete(oldest);
-      rememberedCharacters -= oldest.length;
-    }
-  }
-  recentSearches.set(key, found);
-  // Callers may change what they get (sort, push): each gets its own copies.
-  return found.map((match) => ({ ...match }));
+  return searchCredentials(text, options);
 }
 
 function searchCredentials(text: string, options: LiteralOptions): CredentialMatch[] {

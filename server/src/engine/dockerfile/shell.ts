@@ -198,7 +198,7 @@ const cache = new WeakMap<Instruction, ShellCommand[]>();
 export function commandsOf(model: DockerfileModel, instruction: Instruction): ShellCommand[] {
   const cached = cache.get(instruction);
   if (cached) return cached;
-  const commands = readRunAgain(model, instruction);
+  const commands = readRunSorted(model, instruction);
   cache.set(instruction, commands);
   return commands;
 }
@@ -211,92 +211,6 @@ function readRunSorted(model: DockerfileModel, instruction: Instruction): ShellC
     commands = [];
   }
   return commands.sort((a, b) => a.start - b.start || a.depth - b.depth);
-}
-
-// ---- reading a RUN again after an edit elsewhere -------------------------------------------------
-//
-// While a user types, every version of the file is read from scratch, yet most RUN bodies are
-// unchanged: only moved (by the characters and lines typed above them). What a body reads as depends
-// only on its text, the column it starts at, the escape character and the SHELL it runs under; the
-// commands of such a body are remembered and handed out again, moved to where the body is now.
-
-interface RememberedRun {
-  /** Document offset and line of the body's start when it was read. */
-  base: number;
-  line: number;
-  commands: ShellCommand[];
-}
-
-const rememberedRuns = new Map<string, RememberedRun>();
-/**
- * The characters of all remembered RUN bodies, at most (the least recently used are forgotten first):
- * the commands kept hold several numbers per character, so a few MB in all.
- */
-const MAX_REMEMBERED_CHARACTERS = 300_000;
-let rememberedCharacters = 0;
-
-function readRunAgain(model: DockerfileModel, instruction: Instruction): ShellCommand[] {
-  if (instruction.keyword !== 'RUN' || !instruction.argsRange) return readRunSorted(model, instruction);
-  const start = instruction.argsRange.start;
-  const base = model.source.offsetAt(start);
-  const key = [model.escapeChar, shellAt(model, instruction).join('\u0001'), start.character, instruction.heredocs.length, instruction.rawArgs].join('\0');
-  const found = rememberedRuns.get(key);
-  if (found) {
-    rememberedRuns.delete(key);
-    rememberedRuns.set(key, found);
-    return moveCommands(found.commands, base - found.base, start.line - found.line, instruction);
-  }
-  const commands = readRunSorted(model, instruction);
-  rememberedRuns.set(key, { base, line: start.line, commands });
-  rememberedCharacters += key.length;
-  for (const oldest of rememberedRuns.keys()) {
-    if (rememberedCharacters <= MAX_REMEMBERED_CHARACTERS) break;
-    rememberedRuns.delete(oldest);
-    rememberedCharacters -= oldest.length;
-  }
-  return commands;
-}
-
-/** For tests: forget every remembered RUN body. */
-export function forgetReadRuns(): void {
-  rememberedRuns.clear();
-  rememberedCharacters = 0;
-}
-
-/**
- * Copies of commands read for another version, moved by `offsets` characters and `lines` lines, for
- * `instruction`. A word shared by two commands stays shared (rules compare words by identity).
- */
-function moveCommands(commands: ShellCommand[], offsets: number, lines: number, instruction: Instruction): ShellCommand[] {
-  // Not moved (an edit below it): the words are shared as they are (nothing changes a word once read).
-  if (offsets === 0 && lines === 0) return commands.map((command) => ({ ...command, instruction }));
-  const moveRange = (range: Range): Range => ({
-    start: { line: range.start.line + lines, character: range.start.character },
-    end: { line: range.end.line + lines, character: range.end.character },
-  });
-  const moveOffsets = (list: number[]) => list.map((offset) => offset + offsets);
-  const words = new Map<ShellWord, ShellWord>();
-  const moveWord = (word: ShellWord): ShellWord => {
-    let moved = words.get(word);
-    if (!moved) {
-      moved = { ...word, range: moveRange(word.range), start: word.start + offsets, end: word.end + offsets, charOffsets: moveOffsets(word.charOffsets) };
-      words.set(word, moved);
-    }
-    return moved;
-  };
-  return commands.map((command) => ({
-    ...command,
-    instruction,
-    assignments: command.assignments.map(moveWord),
-    argv: command.argv.map(moveWord),
-    redirects: command.redirects.map((redirect) => ({ ...redirect, target: redirect.target && moveWord(redirect.target), range: moveRange(redirect.range) })),
-    heredocs: command.heredocs.map((heredoc) => ({ ...heredoc, charOffsets: moveOffsets(heredoc.charOffsets), contentRange: moveRange(heredoc.contentRange) })),
-    start: command.start + offsets,
-    end: command.end + offsets,
-    range: moveRange(command.range),
-    previousEnd: command.previousEnd === null ? null : command.previousEnd + offsets,
-    nextStart: command.nextStart === null ? null : command.nextStart + offsets,
-  }));
 }
 
 /** Every command of every RUN in the file, ONBUILD triggers included, with its instruction. */

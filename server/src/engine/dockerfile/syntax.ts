@@ -1,7 +1,6 @@
 // Syntax problems from dockerfile-language-service's validator (dockerfile-utils), mapped to our
 // severities. The validator is guarded: it is known to recurse to a RangeError on some inputs.
 import './ast-memo';
-import './validator-memo';
 import { DockerfileLanguageServiceFactory } from 'dockerfile-language-service';
 import type { SyntaxProblem } from '../types';
 

@@ -1,0 +1,32 @@
+// The CLI's disk reads within one run: a reader that remembers reads each file once (fs-cache.ts).
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { DiskReader, disk } from '../../server/src/engine/fs-cache';
+
+describe('disk readers', () => {
+  test('a reader that remembers reads each file once, until it forgets it; the shared disk reader always reads', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cg-fs-cache-'));
+    try {
+      const file = path.join(dir, 'compose.yaml');
+      fs.writeFileSync(file, 'one');
+      const run = new DiskReader({ remember: true });
+      assert.equal(run.readText(file), 'one');
+      assert.deepEqual(run.list(dir), ['compose.yaml']);
+      fs.writeFileSync(file, 'two');
+      fs.writeFileSync(path.join(dir, '.env'), '');
+      assert.equal(run.readText(file), 'one', 'remembered by the reader');
+      assert.deepEqual(run.list(dir), ['compose.yaml']);
+      run.forget(file);
+      assert.equal(run.readText(file), 'two');
+      assert.equal(run.stat(path.join(dir, 'missing')), undefined);
+      assert.equal(disk.readText(file), 'two');
+      assert.deepEqual(disk.list(dir)?.sort(), ['.env', 'compose.yaml']);
+      assert.equal(disk.list(path.join(dir, 'missing')), undefined);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
