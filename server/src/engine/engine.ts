@@ -60,6 +60,12 @@ export interface AnalyzeOptions {
    * with that project's variables, without loading a project of its own.
    */
   projectMember?: { variables: VariableLookup };
+  /**
+   * The analysis of the previous version of the same file, while it is typed: what the edit did not
+   * touch is reused (a Compose file's YAML tree, see compose/reparse.ts). The previous analysis is out
+   * of date afterwards.
+   */
+  previous?: Analysis;
 }
 
 /** A parsed file together with its analysis, so code actions can reuse the model. */
@@ -199,6 +205,7 @@ function composeProjectOf(text: string, options: AnalyzeOptions, settings: Engin
   if (!filePath || !readFile || options.projectMember) return undefined;
   return new ComposeProject(filePath, text, readFile, {
     analyzeMember: (file, memberText, variables) => analyze(memberText, { kind: 'compose', settings, filePath: file, readFile, listDir: options.listDir, git: options.git, projectMember: { variables } }).findings,
+    previous: previousCompose(options),
   });
 }
 
@@ -216,6 +223,12 @@ function projectHooks(compose: ComposeModel, context: RuleContext, settings: Eng
     suppressedIn: (file, finding, keyRange) => isSuppressed({ ...finding, range: keyRange }, file.model, suppressionsOf(file.model)),
     dropped: (finding) => void isSuppressed(finding, compose, suppressions),
   };
+}
+
+/** The previous version's Compose model, when it was parsed here (an analysis from the worker thread has none). */
+function previousCompose(options: AnalyzeOptions): ComposeModel | undefined {
+  const model = options.previous?.kind === 'compose' ? (options.previous.model as Partial<ComposeModel>) : undefined;
+  return typeof model?.takeParse === 'function' ? (model as ComposeModel) : undefined;
 }
 
 /** Analyzes one file's text. Never throws: parse failures become problems. */
@@ -243,7 +256,7 @@ export function analyze(text: string, options: AnalyzeOptions): Analysis {
     suppressions = parseSuppressions(model, foreignIdIndex);
   } else {
     const project = composeProjectOf(text, options, settings);
-    const compose: ComposeModel = project?.self.model ?? parseCompose(text, { variables: options.projectMember?.variables });
+    const compose: ComposeModel = project?.self.model ?? parseCompose(text, { variables: options.projectMember?.variables, previous: previousCompose(options) });
     context.composeProject = project;
     suppressions = parseSuppressions(compose, foreignIdIndex, composeServiceBlocks(compose));
     findings = withoutFragmentAbsence(runRules(composeRules, compose, context, settings, problems), compose, suppressions);

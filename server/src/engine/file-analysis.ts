@@ -8,7 +8,7 @@ import { disk, type DiskReader } from './fs-cache';
 import { resolveConfig, withFileConfig, isIgnoredPath, type ResolvedConfig } from './config-files';
 import { YAML_PROBLEM_SOURCE } from './compose/model';
 import { SYNTAX_SOURCE } from './dockerfile/syntax';
-import { analyze, docsUrl, foreignIdIndex, type Analysis } from './engine';
+import { analyze, docsUrl, foreignIdIndex, type Analysis, type AnalyzeOptions } from './engine';
 import { kindFromFileName } from './file-kind';
 import type { EngineSettings } from './settings';
 import type { Diagnosed, FileKind, GitCapability, SyntaxProblem } from './types';
@@ -49,9 +49,10 @@ export interface FileContext {
   ignored: boolean;
   /**
    * Analyzes a text of this file (a changed version too) with these settings and build target;
-   * `overrides` change settings for this call only (the wizard analyzes with `summarize: false`).
+   * `overrides` change settings for this call only (the wizard analyzes with `summarize: false`);
+   * `previous` is the analysis of the version before, while the file is typed (see AnalyzeOptions).
    */
-  analyze(text: string, overrides?: Partial<EngineSettings>, options?: { validate?: boolean }): Analysis;
+  analyze(text: string, overrides?: Partial<EngineSettings>, options?: Pick<AnalyzeOptions, 'validate' | 'previous'>): Analysis;
 }
 
 export interface FileAnalysis extends FileContext {
@@ -71,7 +72,7 @@ export function fileContext(input: FileInput): FileContext | undefined {
       settings: input.settings,
       configProblems: [],
       ignored: false,
-      analyze: (text, overrides, options) => analyze(text, { kind, settings: { ...input.settings, ...overrides }, validate: options?.validate }),
+      analyze: (text, overrides, options) => analyze(text, { kind, settings: { ...input.settings, ...overrides }, ...options }),
     };
   }
   const file = path.resolve(input.path);
@@ -89,7 +90,7 @@ export function fileContext(input: FileInput): FileContext | undefined {
     buildTarget,
     ignored: isIgnoredPath(file, resolved),
     analyze: (text, overrides, options) =>
-      analyze(text, { kind, settings: { ...settings, ...overrides }, buildTarget, filePath: file, readFile, listDir, git: input.git, validate: options?.validate }),
+      analyze(text, { kind, settings: { ...settings, ...overrides }, buildTarget, filePath: file, readFile, listDir, git: input.git, ...options }),
   };
 }
 

@@ -13,8 +13,12 @@ import type { Diagnosed, FileKind, ModelBase, SyntaxProblem } from '../engine/ty
 /** Documents longer than this many characters are analyzed in the worker. */
 export const workerThreshold = 48 * 1024;
 
+export type WorkerMessage = WorkerRequest | { forget: string };
+
 export interface WorkerRequest {
   id: number;
+  /** The document, so the worker can reuse its previous version's parse (see AnalyzeOptions.previous). */
+  uri?: string;
   kind: FileKind;
   settings: EngineSettings;
   buildTarget?: string;
@@ -55,18 +59,27 @@ export class AnalysisRunner {
 
   constructor(private readonly workerScript = path.join(__dirname, 'analysis-worker.js')) {}
 
-  /** Analyzes `text` with the file's context: in the worker when it is large, else inline. */
-  async analyze(file: FileContext, text: string): Promise<Analysis> {
+  /**
+   * Analyzes `text` with the file's context: in the worker when it is large, else inline. `previous`
+   * is the analysis of the document's version before (it is out of date afterwards); the worker keeps
+   * its own for the documents it analyzes, by `uri`.
+   */
+  async analyze(file: FileContext, text: string, uri?: string, previous?: Analysis): Promise<Analysis> {
     const worker = text.length > workerThreshold ? this.startWorker() : undefined;
-    if (!worker) return file.analyze(text);
+    if (!worker) return file.analyze(text, undefined, { previous });
     const id = this.nextId++;
-    const request: WorkerRequest = { id, kind: file.kind, settings: file.settings, buildTarget: file.buildTarget, filePath: file.filePath, text };
+    const request: WorkerRequest = { id, uri, kind: file.kind, settings: file.settings, buildTarget: file.buildTarget, filePath: file.filePath, text };
     const response = await new Promise<WorkerResponse>((resolve) => {
       this.waiting.set(id, resolve);
       worker.postMessage(request);
     });
     // A worker that failed on this text: the inline analysis has its own guards and never throws.
     return response.error === undefined ? fromWorker(response, text) : file.analyze(text);
+  }
+
+  /** A closed document: the worker drops what it kept of it. */
+  forget(uri: string): void {
+    this.worker?.postMessage({ forget: uri } satisfies WorkerMessage);
   }
 
   dispose(): void {

@@ -157,6 +157,7 @@ export class ContainerGuardServer {
     documents.onDidClose((event) => {
       const uri = event.document.uri;
       this.analyzed.delete(uri);
+      this.runner.forget(uri);
       this.contextCache.delete(uri);
       this.pending.delete(uri);
       this.dependencies.delete(uri);
@@ -364,7 +365,7 @@ export class ContainerGuardServer {
     const version = document.version;
     let analysis: Analysis;
     try {
-      analysis = await this.runner.analyze(file, document.getText());
+      analysis = await this.runner.analyze(file, document.getText(), uri, previous?.analysis);
     } catch (error) {
       // The engine guards its parsers; this is the last line of defence, never a crashed server.
       this.connection.console.error(`Container Guard could not analyze ${uri}: ${error instanceof Error ? error.stack : String(error)}`);

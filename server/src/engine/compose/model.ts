@@ -1,13 +1,14 @@
 // The Compose file model: a `yaml` AST (never converted to JS), services with resolved mapping views
 // (aliases and `<<` merge keys followed within a budget), scalars with their interpolated values, and
 // what the generic engine needs (problems, statement starts for ignore comments).
-import { isAlias, isMap, isScalar, isSeq, parseAllDocuments } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq } from 'yaml';
 import type { Document } from 'yaml';
 import type { Range } from 'vscode-languageserver-types';
 import { SourceText } from '../text';
 import type { ModelBase, SyntaxProblem } from '../types';
 import { detectStyle, type YamlStyle } from './edits';
 import { booleanOf, interpolate, type Interpolated, type VariableLookup } from './interpolate';
+import { parseYaml, reparse, type YamlParse } from './reparse';
 import { LIMITS, MapView, Resolver, contentEnd, keyString, nodeStart, seqDashOffset } from './yaml-ast';
 import type { MapEntry, Node, Pair, Scalar, ViaStep, YAMLMap, YAMLSeq } from './yaml-ast';
 
@@ -131,6 +132,11 @@ export interface ComposeModel extends ModelBase {
   rangeOf(node: Node): Range;
   /** Whether deleting the node would orphan an alias that refers to an anchor inside it. */
   hasReferencedAnchor(node: Node | null | undefined): boolean;
+  /**
+   * The YAML tree of this version, handed over to the parse of the next version of the file (which
+   * changes it in place: see reparse.ts). Undefined once taken: this model is then out of date.
+   */
+  takeParse(): YamlParse | undefined;
 }
 
 /**
@@ -168,10 +174,12 @@ export interface ComposeParseOptions {
    * it every variable is unknown and only defaults are substituted.
    */
   variables?: VariableLookup;
+  /** The model of an earlier version of the same file, while it is edited: its YAML tree is taken over. */
+  previous?: ComposeModel;
 }
 
 export function parseCompose(text: string, options: ComposeParseOptions = {}): ComposeModel {
-  return new ComposeFile(text, options.variables);
+  return new ComposeFile(text, options.variables, options.previous?.takeParse());
 }
 
 class ComposeFile implements ComposeModel {
@@ -187,8 +195,9 @@ class ComposeFile implements ComposeModel {
   private readonly scalars = new WeakMap<Scalar, ScalarInfo>();
 
   private readonly variables: VariableLookup | undefined;
+  private parse: YamlParse | undefined;
 
-  constructor(text: string, variables?: VariableLookup) {
+  constructor(text: string, variables?: VariableLookup, previous?: YamlParse) {
     this.variables = variables;
     this.source = new SourceText(text);
     let parsed: Document[] = [];
@@ -200,8 +209,8 @@ class ComposeFile implements ComposeModel {
         const at = nesting.offset;
         this.problem(at, at + 1, `Flow collections nested deeper than ${LIMITS.flowDepth} levels: this file is not analyzed.`, 'error');
       } else {
-        const result = parseAllDocuments(text, { keepSourceTokens: true, prettyErrors: false });
-        parsed = Array.isArray(result) ? (result as Document[]) : [];
+        parsed = (previous && reparse(previous, text)) ?? parseYaml(text);
+        this.parse = { text, documents: parsed };
       }
     } catch (error) {
       this.problem(0, 0, `The YAML parser failed: ${(error as Error)?.message ?? error}`, 'error');
@@ -229,6 +238,12 @@ class ComposeFile implements ComposeModel {
     this.capProblems();
     this.style = detectStyle(this.documents[0]?.doc.contents as Node | null, this.source);
     this.volumes = this.topLevel('volumes');
+  }
+
+  takeParse(): YamlParse | undefined {
+    const parse = this.parse;
+    this.parse = undefined;
+    return parse;
   }
 
   // ---- problems -------------------------------------------------------------------------------

@@ -91,6 +91,8 @@ export interface ReceivedRisk {
 export interface ProjectOptions {
   /** Analyzes another file of the project on its own (settings and suppressions applied), for CG-C110. */
   analyzeMember?: (file: string, text: string, variables: VariableLookup) => Diagnosed[];
+  /** The model of the analyzed file's previous version, while it is edited (see `parseCompose`). */
+  previous?: ComposeModel;
 }
 
 const remote = /^[a-z][a-z0-9+.-]*:\/\/|^git@/i;
@@ -130,7 +132,7 @@ export class ComposeProject {
     const dotenv = this.readText(path.join(dir, '.env'));
     const env = dotenv === undefined ? undefined : parseDotEnv(dotenv);
     this.variables = env?.lookup ?? none;
-    this.self = { path: file, text, model: parseCompose(text, { variables: this.variables }), variables: this.variables };
+    this.self = { path: file, text, model: parseCompose(text, { variables: this.variables, previous: options.previous }), variables: this.variables };
     this.loaded.set(file, this.self);
     for (const member of this.mainPaths(file, env?.values.get('COMPOSE_FILE'), env?.values.get('COMPOSE_PATH_SEPARATOR'))) {
       const loaded = member === file ? this.self : this.load(member, this.variables);
