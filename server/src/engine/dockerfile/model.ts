@@ -199,6 +199,30 @@ export interface DockerfileModel extends ModelBase {
   lastInChain(stage: Stage, keyword: string): { instruction: Instruction; stage: Stage } | undefined;
   /** The effective SHELL of a stage (its own or inherited), default `["/bin/sh", "-c"]`. */
   effectiveShell(stage: Stage): string[];
+  /** Results shared helpers derive from this model (shell commands, tool calls …), each computed once. */
+  readonly derived: Derived;
+}
+
+/** Names one kind of derived result; declared once per kind as a module constant. */
+export interface DerivedKey<T> {
+  readonly name: string;
+  /** Only carries `T` for the type checker. */
+  readonly type?: T;
+}
+
+/**
+ * The results several rules need from one model (a RUN's commands, every tool call, every ARG/ENV
+ * pair), computed on first use and kept as long as the model: a dozen rules ask on every keystroke.
+ */
+export class Derived {
+  private readonly values = new Map<DerivedKey<unknown>, unknown>();
+
+  get<T>(key: DerivedKey<T>, compute: () => T): T {
+    if (this.values.has(key)) return this.values.get(key) as T;
+    const value = compute();
+    this.values.set(key, value);
+    return value;
+  }
 }
 
 const DIRECTIVE_LINE = /^[ \t]*#[ \t]*([A-Za-z][A-Za-z0-9_-]*)[ \t]*=[ \t]*(.*?)[ \t]*$/;
@@ -240,6 +264,7 @@ class ParsedDockerfile implements DockerfileModel {
   readonly stages: Stage[] = [];
   degraded = false;
   readonly hasFrom: boolean;
+  readonly derived = new Derived();
 
   private readonly statementStarts: Int32Array;
   private readonly globalScope: Map<string, VarDecl>;

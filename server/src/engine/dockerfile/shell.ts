@@ -17,7 +17,7 @@
 //
 // Nothing is expanded: `$VAR` stays in the word's value; `dynamic` says a word contains one.
 import type { Range } from 'vscode-languageserver-types';
-import type { DockerfileModel, Instruction } from './model';
+import type { DerivedKey, DockerfileModel, Instruction } from './model';
 
 /** One shell word after quote removal. */
 export interface ShellWord {
@@ -188,7 +188,7 @@ export function shellAt(model: DockerfileModel, instruction: Instruction): strin
   return stage.parent ? model.effectiveShell(stage.parent) : ['/bin/sh', '-c'];
 }
 
-const cache = new WeakMap<Instruction, ShellCommand[]>();
+const COMMANDS: DerivedKey<Map<Instruction, ShellCommand[]>> = { name: 'commands of each RUN' };
 
 /**
  * Every command a RUN instruction runs (its own, then the nested ones of each), in document
@@ -196,10 +196,12 @@ const cache = new WeakMap<Instruction, ShellCommand[]>();
  * a POSIX shell (PowerShell, cmd). Never throws.
  */
 export function commandsOf(model: DockerfileModel, instruction: Instruction): ShellCommand[] {
-  const cached = cache.get(instruction);
-  if (cached) return cached;
-  const commands = readRunSorted(model, instruction);
-  cache.set(instruction, commands);
+  const byInstruction = model.derived.get(COMMANDS, () => new Map());
+  let commands = byInstruction.get(instruction);
+  if (!commands) {
+    commands = readRunSorted(model, instruction);
+    byInstruction.set(instruction, commands);
+  }
   return commands;
 }
 
