@@ -306,6 +306,12 @@ function readRun(model: DockerfileModel, instruction: Instruction): ShellCommand
 function logicalBody(raw: string, base: number, escapeChar: string, hasHeredocs: boolean): Segment {
   let text = '';
   const map: number[] = [];
+  /** Keeps raw[from, to) (one slice, not a string per character). */
+  const keep = (from: number, to: number) => {
+    if (to <= from) return;
+    text += raw.slice(from, to);
+    for (let k = from; k < to; k++) map.push(base + k);
+  };
   let i = 0;
   let continuing = false;
   while (i < raw.length) {
@@ -323,25 +329,16 @@ function logicalBody(raw: string, base: number, escapeChar: string, hasHeredocs:
     }
     const body = line.replace(/[ \t]+$/, '');
     if (body.endsWith(escapeChar) && !body.endsWith(escapeChar + escapeChar) && lineEnd < raw.length) {
-      for (let k = 0; k < body.length - 1; k++) {
-        text += raw[i + k];
-        map.push(base + i + k);
-      }
+      keep(i, i + body.length - 1);
       continuing = true;
       i = breakEnd;
       continue;
     }
-    for (let k = i; k < breakEnd; k++) {
-      text += raw[k];
-      map.push(base + k);
-    }
+    keep(i, breakEnd);
     continuing = false;
     i = breakEnd;
     if (hasHeredocs) {
-      for (let k = i; k < raw.length; k++) {
-        text += raw[k];
-        map.push(base + k);
-      }
+      keep(i, raw.length);
       i = raw.length;
     }
   }
@@ -703,9 +700,11 @@ function readWord(segment: Segment, i: number, model: DockerfileModel): { word: 
     value += ch;
     offsets.push(map[at]);
   };
-  /** Copies a `$(…)`, `${…}`, `` `…` `` or `<(…)` verbatim from `from` to `to`, recording the inner script. */
+  /** Copies text[from, to) verbatim (one slice, not a string per character). */
   const copy = (from: number, to: number) => {
-    for (let k = from; k < to; k++) push(text[k], k);
+    if (to <= from) return;
+    value += text.slice(from, to);
+    for (let k = from; k < to; k++) offsets.push(map[k]);
   };
   while (i < text.length) {
     const c = text[i];
@@ -731,12 +730,10 @@ function readWord(segment: Segment, i: number, model: DockerfileModel): { word: 
     }
     if (c === "'") {
       quoted = true;
-      i++;
-      while (i < text.length && text[i] !== "'") {
-        push(text[i], i);
-        i++;
-      }
-      if (i < text.length) i++; // the closing quote (absent when unterminated)
+      const close = text.indexOf("'", i + 1);
+      const end = close < 0 ? text.length : close;
+      copy(i + 1, end);
+      i = end < text.length ? end + 1 : end; // past the closing quote (absent when unterminated)
       continue;
     }
     if (c === '$' && text[i + 1] === "'") {
@@ -804,8 +801,11 @@ function readWord(segment: Segment, i: number, model: DockerfileModel): { word: 
         continue;
       }
     }
-    push(c, i);
-    i++;
+    // A run of characters with no meaning to the shell is copied at once.
+    let end = i + 1;
+    while (end < text.length && isPlainWordChar(text.charCodeAt(end))) end++;
+    copy(i, end);
+    i = end;
   }
   if (i === start) {
     // Not a word (a stray operator character): consume it so the reader always advances.
@@ -823,6 +823,34 @@ function readWord(segment: Segment, i: number, model: DockerfileModel): { word: 
     dynamic,
   };
   return { word, next: i, substitutions };
+}
+
+/**
+ * Whether a character inside a word is copied as it is: not a blank, line break, quote, escape,
+ * expansion, redirection or operator character (readWord looks at each of those).
+ */
+function isPlainWordChar(code: number): boolean {
+  switch (code) {
+    case 0x20: // space
+    case 0x09: // tab
+    case 0x0a: // \n
+    case 0x0d: // \r
+    case 0x5c: // \
+    case 0x27: // '
+    case 0x22: // "
+    case 0x24: // $
+    case 0x60: // `
+    case 0x3c: // <
+    case 0x3e: // >
+    case 0x26: // &
+    case 0x7c: // |
+    case 0x3b: // ;
+    case 0x28: // (
+    case 0x29: // )
+      return false;
+    default:
+      return true;
+  }
 }
 
 /** End (exclusive) of `$(…)`, `$((…))`, `${…}`, `$name`, `` `…` `` starting at `i`; `i + 1` when none. */
