@@ -102,6 +102,8 @@ export interface ShellCommand {
   depth: number;
   /** The whole script this command belongs to is in exec form (no shell reads it). */
   execForm: boolean;
+  /** What programOf answers (null: no program), kept on first call: a dozen rules ask for every command. */
+  program?: Program | null;
 }
 
 /** The program a command runs after wrappers (`sudo`, `env`, `xargs` …) are skipped. */
@@ -137,6 +139,11 @@ export function isPosixShell(word: string): boolean {
  * `exec`, `command`, `nohup`, `time`, `nice -n 5` are skipped. Undefined for a bare assignment.
  */
 export function programOf(command: ShellCommand): Program | undefined {
+  if (command.program === undefined) command.program = findProgram(command) ?? null;
+  return command.program ?? undefined;
+}
+
+function findProgram(command: ShellCommand): Program | undefined {
   const argv = command.argv;
   let i = 0;
   while (i < argv.length) {
