@@ -1,7 +1,7 @@
 // The generic engine: parse once → run every rule of the file's kind → apply configuration and
 // suppressions → findings with fixes. Rules never see settings; the engine never knows a rule.
 import { parseCompose, type ComposeModel } from './compose/model';
-import { parseDockerfile, type DockerfileModel } from './dockerfile/model';
+import { Derived, parseDockerfile, type DockerfileModel } from './dockerfile/model';
 import { defaultSettings, summarizes, type EngineSettings } from './settings';
 import { buildForeignIdIndex, composeServiceBlocks, isSuppressed, parseSuppressions, type Suppressions } from './suppression';
 import { unusedIgnoreMeta, unusedSuppressions } from './unused-suppressions';
@@ -60,6 +60,12 @@ export interface AnalyzeOptions {
    * with that project's variables, without loading a project of its own.
    */
   projectMember?: { variables: VariableLookup };
+  /**
+   * The analysis of the previous version of the same file, while it is typed: what the edit did not
+   * touch is reused (a Dockerfile RUN's commands, see dockerfile/shell.ts). The previous analysis is out
+   * of date afterwards.
+   */
+  previous?: Analysis;
 }
 
 /** A parsed file together with its analysis, so code actions can reuse the model. */
@@ -218,6 +224,12 @@ function projectHooks(compose: ComposeModel, context: RuleContext, settings: Eng
   };
 }
 
+/** The previous version's Dockerfile model, when it was parsed here (an analysis from the worker thread has none). */
+function previousDockerfile(options: AnalyzeOptions): DockerfileModel | undefined {
+  const model = options.previous?.kind === 'dockerfile' ? (options.previous.model as Partial<DockerfileModel>) : undefined;
+  return model?.derived instanceof Derived ? (model as DockerfileModel) : undefined;
+}
+
 /** Analyzes one file's text. Never throws: parse failures become problems. */
 export function analyze(text: string, options: AnalyzeOptions): Analysis {
   const settings = options.settings ?? defaultSettings;
@@ -237,8 +249,9 @@ export function analyze(text: string, options: AnalyzeOptions): Analysis {
   let suppressions: Suppressions;
   const problems: SyntaxProblem[] = [];
   if (options.kind === 'dockerfile') {
-    const dockerfile: DockerfileModel = parseDockerfile(text, { validate: options.validate });
+    const dockerfile: DockerfileModel = parseDockerfile(text, { validate: options.validate, previous: previousDockerfile(options) });
     findings = runRules(dockerfileRules, dockerfile, context, settings, problems);
+    dockerfile.derived.settle();
     model = dockerfile;
     suppressions = parseSuppressions(model, foreignIdIndex);
   } else {

@@ -216,12 +216,31 @@ export interface DerivedKey<T> {
  */
 export class Derived {
   private readonly values = new Map<DerivedKey<unknown>, unknown>();
+  /** The previous version's results while the file is typed (see `earlier`), until `settle`. */
+  private previous: Map<DerivedKey<unknown>, unknown> | undefined;
+
+  constructor(previous?: Derived) {
+    this.previous = previous?.values;
+  }
 
   get<T>(key: DerivedKey<T>, compute: () => T): T {
     if (this.values.has(key)) return this.values.get(key) as T;
     const value = compute();
     this.values.set(key, value);
     return value;
+  }
+
+  /**
+   * What the previous version of the file derived for `key`: helpers reuse the parts whose source
+   * did not change (a RUN's commands, keyed by its exact text and position).
+   */
+  earlier<T>(key: DerivedKey<T>): T | undefined {
+    return this.previous?.get(key) as T | undefined;
+  }
+
+  /** Lets go of the previous version once this one is analyzed. */
+  settle(): void {
+    this.previous = undefined;
   }
 }
 
@@ -241,6 +260,8 @@ export interface ParseOptions {
    * parse time on large files (about 2 s for 100 KB), so callers with a size limit can turn it off.
    */
   validate?: boolean;
+  /** The previous version of the same file, while it is typed: its derived results are reused where the text did not change. */
+  previous?: DockerfileModel;
 }
 
 /** A stage's image before its reference is resolved (or of an implicit stage: none). */
@@ -249,7 +270,7 @@ function unresolvedImage(text: string | null, range: StageImage['range']): Stage
 }
 
 export function parseDockerfile(text: string, options: ParseOptions = {}): DockerfileModel {
-  return new ParsedDockerfile(typeof text === 'string' ? text : String(text ?? ''), options.validate !== false);
+  return new ParsedDockerfile(typeof text === 'string' ? text : String(text ?? ''), options.validate !== false, options.previous);
 }
 
 class ParsedDockerfile implements DockerfileModel {
@@ -264,14 +285,15 @@ class ParsedDockerfile implements DockerfileModel {
   readonly stages: Stage[] = [];
   degraded = false;
   readonly hasFrom: boolean;
-  readonly derived = new Derived();
+  readonly derived: Derived;
 
   private readonly statementStarts: Int32Array;
   private readonly globalScope: Map<string, VarDecl>;
   private readonly envAtEnd = new Map<Stage, Map<string, VarDecl>>();
   private heredocProblem = false;
 
-  constructor(text: string, validate: boolean) {
+  constructor(text: string, validate: boolean, previous: DockerfileModel | undefined) {
+    this.derived = new Derived(previous?.derived);
     this.source = new SourceText(text);
     this.eol = dominantEol(text, this.source.eol);
     this.directives = this.readDirectives();

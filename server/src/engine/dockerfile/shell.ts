@@ -195,7 +195,8 @@ export function shellAt(model: DockerfileModel, instruction: Instruction): strin
   return stage.parent ? model.effectiveShell(stage.parent) : ['/bin/sh', '-c'];
 }
 
-const COMMANDS: DerivedKey<Map<Instruction, ShellCommand[]>> = { name: 'commands of each RUN' };
+/** Each RUN's commands, and the same by `reuseKey` for the next version of the file. */
+const COMMANDS: DerivedKey<{ byInstruction: Map<Instruction, ShellCommand[]>; byText: Map<string, ShellCommand[]> }> = { name: 'commands of each RUN' };
 
 /**
  * Every command a RUN instruction runs (its own, then the nested ones of each), in document
@@ -203,13 +204,28 @@ const COMMANDS: DerivedKey<Map<Instruction, ShellCommand[]>> = { name: 'commands
  * a POSIX shell (PowerShell, cmd). Never throws.
  */
 export function commandsOf(model: DockerfileModel, instruction: Instruction): ShellCommand[] {
-  const byInstruction = model.derived.get(COMMANDS, () => new Map());
-  let commands = byInstruction.get(instruction);
-  if (!commands) {
-    commands = readRunSorted(model, instruction);
-    byInstruction.set(instruction, commands);
-  }
+  const store = model.derived.get(COMMANDS, () => ({ byInstruction: new Map(), byText: new Map() }));
+  let commands = store.byInstruction.get(instruction);
+  if (commands) return commands;
+  const key = reuseKey(model, instruction);
+  const earlier = key === undefined ? undefined : model.derived.earlier(COMMANDS)?.byText.get(key);
+  // The previous version's commands are what reading this RUN again gives, but for the instruction they belong to.
+  commands = earlier ? earlier.map((command) => ({ ...command, instruction })) : readRunSorted(model, instruction);
+  store.byInstruction.set(instruction, commands);
+  if (key !== undefined) store.byText.set(key, commands);
   return commands;
+}
+
+/**
+ * What reading a RUN depends on: its exact text and where it starts (offsets and positions of every
+ * word follow from them), the escape character and the shell it runs under.
+ */
+function reuseKey(model: DockerfileModel, instruction: Instruction): string | undefined {
+  if (instruction.keyword !== 'RUN' || !instruction.argsRange) return undefined;
+  const { start, end } = instruction.range;
+  const from = model.source.offsetAt(start);
+  const text = model.source.text.slice(from, model.source.offsetAt(end));
+  return `${from} ${start.line} ${start.character} ${model.escapeChar} ${shellAt(model, instruction).join('\0')}\n${text}`;
 }
 
 function readRunSorted(model: DockerfileModel, instruction: Instruction): ShellCommand[] {
