@@ -1,10 +1,12 @@
 // `container-guard check [paths…]`: the same engine as the language server, for CI (DESIGN "CLI").
 // Exit 0: nothing reaches --fail-on; 1: something does; 2: usage, I/O or configuration error.
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { allRules, docsUrl } from './engine/engine';
 import { parseContainerGuardConfig } from './engine/config';
-import { binaryContentFinding, decodeText, fileContext, syntaxCode, syntaxFindings, type FileContext } from './engine/file-analysis';
+import { binaryContentFinding, decodeText, fileContext, syntaxCode, syntaxFindings, type ConfigProblem, type FileContext } from './engine/file-analysis';
 import { kindFromFileName } from './engine/file-kind';
 import { fixUntilStable } from './engine/fix-all';
 import { DiskReader } from './engine/fs-cache';
@@ -329,34 +331,32 @@ function fixedFindings(before: Diagnosed[], after: Diagnosed[]): Diagnosed[] {
   });
 }
 
-interface Run {
-  options: Options;
-  /** One line each on stderr, then exit 2. */
+/** What checking one file gives: its result (none when ignored or unreadable) and what goes on stderr, in order. */
+interface FileOutcome {
+  result?: FileResult;
+  configProblems: ConfigProblem[];
   errors: string[];
-  reportedConfigs: Set<string>;
-  /** Config files, `.git` folders and the Compose files beside each Dockerfile are read once per run. */
-  disk: DiskReader;
 }
 
-/** Checks one file; undefined when `ignorePaths` excludes it or it cannot be read. */
-function checkFile(file: FileToCheck, run: Run): FileResult | undefined {
-  const { options, errors } = run;
-  const context: FileContext = fileContext({ path: file.path, kind: file.kind, settings: defaultSettings, root: process.cwd(), configPath: options.config, disk: run.disk })!;
-  for (const { file: configFile, problem } of context.configProblems) {
-    if (run.reportedConfigs.has(configFile)) continue;
-    run.reportedConfigs.add(configFile);
-    errors.push(`${relative(configFile)}:${problem.range.start.line + 1}: ${problem.message}`);
-  }
-  if (context.ignored) return undefined;
+/**
+ * Checks one file with a reader that remembers for the run (config files, `.git` folders and the
+ * Compose files beside each Dockerfile are read once per reader). With `--fix` it writes the file and
+ * lists the fixes on stderr as it goes.
+ */
+function checkFile(file: FileToCheck, options: Options, disk: DiskReader): FileOutcome {
+  const errors: string[] = [];
+  const context: FileContext = fileContext({ path: file.path, kind: file.kind, settings: defaultSettings, root: process.cwd(), configPath: options.config, disk })!;
+  const outcome: FileOutcome = { configProblems: context.configProblems, errors };
+  if (context.ignored) return outcome;
   let bytes: Buffer;
   try {
     bytes = fs.readFileSync(file.path);
   } catch (error) {
     errors.push(`${relative(file.path)}: cannot read (${errorCode(error)})`);
-    return undefined;
+    return outcome;
   }
   const text = decodeText(bytes);
-  if (text === undefined) return { path: file.path, kind: file.kind, findings: [binaryContentFinding()] };
+  if (text === undefined) return { ...outcome, result: { path: file.path, kind: file.kind, findings: [binaryContentFinding()] } };
   let analysis = context.analyze(text);
   let syntax = syntaxFindings(analysis);
   if (options.fix && syntax.length === 0) {
@@ -366,7 +366,7 @@ function checkFile(file: FileToCheck, run: Run): FileResult | undefined {
     if (fixed !== text) {
       try {
         fs.writeFileSync(file.path, fixed);
-        run.disk.forget(path.resolve(file.path));
+        disk.forget(path.resolve(file.path));
         const fixedAnalysis = context.analyze(fixed);
         for (const finding of fixedFindings(analysis.findings, fixedAnalysis.findings)) {
           const title = finding.fixes.find((fix) => fix.isPreferred)!.title;
@@ -380,7 +380,122 @@ function checkFile(file: FileToCheck, run: Run): FileResult | undefined {
     }
   }
   const findings = [...syntax, ...analysis.findings].filter((finding) => options.includeHints || finding.severity !== 'hint').sort(byPosition);
-  return { path: file.path, kind: file.kind, findings };
+  return { ...outcome, result: { path: file.path, kind: file.kind, findings } };
+}
+
+// Many files are checked by several threads (DESIGN "CLI": the output is the same, in the same order).
+// Each thread compiles the engine's hot code itself (V8 does not share optimized code between threads),
+// so a thread keeps to one kind of file while it can: one checks Dockerfiles, another Compose files, and
+// most of the compiling is not done twice. A thread whose kind is done helps with the other kind. Threads
+// take the next unchecked file of a kind from a counter they share, so the work stays balanced; the main
+// thread checks files too and puts the outcomes back in file order.
+
+/** Below this many files one thread is faster: a worker needs about 0.1 s to load the engine. */
+const parallelThreshold = 200;
+
+/**
+ * How many threads check files. `CONTAINER_GUARD_THREADS` decides when set (1: only the main thread).
+ * By default one core is left to V8's compiler threads, which already keep a second core about half
+ * busy while the engine's code gets hot: on two cores a second thread measured no faster, as it
+ * compiles the shared code again.
+ */
+function threadCount(fileCount: number): number {
+  const configured = Number.parseInt(process.env.CONTAINER_GUARD_THREADS ?? '', 10);
+  if (configured >= 1) return Math.min(configured, fileCount);
+  if (fileCount < parallelThreshold) return 1;
+  return Math.max(1, Math.min(os.availableParallelism() - 1, 4));
+}
+
+const kinds: readonly FileKind[] = ['compose', 'dockerfile'];
+
+/** The files of a run for several threads: file indexes by kind, and one shared counter per kind. */
+interface SharedWork {
+  files: FileToCheck[];
+  /** `byKind[k]`: indexes into `files` of the files of kind `kinds[k]`, in file order. */
+  byKind: number[][];
+  /** One Int32 per kind: the position in `byKind[k]` of the next file to check. */
+  next: SharedArrayBuffer;
+}
+
+/** Thread `thread` (0: the main thread) checks files of its own kind first, then helps with the others. */
+function* claimFiles(work: SharedWork, thread: number): Generator<number> {
+  const next = new Int32Array(work.next);
+  for (let step = 0; step < kinds.length; step++) {
+    const k = (thread + step) % kinds.length;
+    const indexes = work.byKind[k];
+    for (let position = Atomics.add(next, k, 1); position < indexes.length; position = Atomics.add(next, k, 1)) yield indexes[position];
+  }
+}
+
+interface WorkerInput {
+  containerGuardCliWorker: true;
+  thread: number;
+  options: Options;
+  work: SharedWork;
+}
+
+/** A worker's messages: outcomes by file index as it goes, then `done`; or the error that stopped it. */
+type WorkerMessage = { outcomes: [number, FileOutcome][] } | { done: true } | { failed: string };
+
+/** Outcomes are sent in small batches, so the main thread takes them in while it checks files itself. */
+const outcomeBatch = 8;
+
+/** The body of a worker thread: checks files until the shared counters pass the last ones. */
+function runWorker(input: WorkerInput, port: NonNullable<typeof parentPort>): void {
+  const disk = new DiskReader({ remember: true });
+  let batch: [number, FileOutcome][] = [];
+  try {
+    for (const index of claimFiles(input.work, input.thread)) {
+      batch.push([index, checkFile(input.work.files[index], input.options, disk)]);
+      if (batch.length === outcomeBatch) {
+        port.postMessage({ outcomes: batch } satisfies WorkerMessage);
+        batch = [];
+      }
+    }
+    port.postMessage({ outcomes: batch } satisfies WorkerMessage);
+    port.postMessage({ done: true } satisfies WorkerMessage);
+  } catch (error) {
+    port.postMessage({ failed: error instanceof Error ? error.message : String(error) } satisfies WorkerMessage);
+  }
+}
+
+/** Lets messages from the workers in between two files of the main thread. */
+const yieldToWorkers = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Every file's outcome, in file order: checked by `threads` threads (the main thread and workers). */
+async function checkAll(files: FileToCheck[], options: Options, threads: number): Promise<FileOutcome[]> {
+  const outcomes: FileOutcome[] = new Array(files.length);
+  const disk = new DiskReader({ remember: true });
+  if (threads <= 1) {
+    files.forEach((file, index) => (outcomes[index] = checkFile(file, options, disk)));
+    return outcomes;
+  }
+  const work: SharedWork = {
+    files,
+    byKind: kinds.map((kind) => files.flatMap((file, index) => (file.kind === kind ? [index] : []))),
+    next: new SharedArrayBuffer(kinds.length * Int32Array.BYTES_PER_ELEMENT),
+  };
+  const finished = Array.from({ length: threads - 1 }, (_, worker) => {
+    const input: WorkerInput = { containerGuardCliWorker: true, thread: worker + 1, options, work };
+    const thread = new Worker(__filename, { workerData: input });
+    return new Promise<void>((resolve, reject) => {
+      thread.on('message', (message: WorkerMessage) => {
+        if ('outcomes' in message) for (const [index, outcome] of message.outcomes) outcomes[index] = outcome;
+        else if ('done' in message) resolve();
+        else reject(new Error(message.failed));
+      });
+      thread.on('error', reject);
+      thread.on('exit', (code) => reject(new Error(`a worker thread stopped (exit code ${code})`)));
+    });
+  });
+  // Rejections are awaited below, after the main thread's share.
+  for (const done of finished) done.catch(() => undefined);
+  for (const index of claimFiles(work, 0)) {
+    outcomes[index] = checkFile(files[index], options, disk);
+    await yieldToWorkers();
+  }
+  await Promise.all(finished);
+  return outcomes;
 }
 
 /** `--config FILE`: a missing or malformed file stops the run (exit 2) before anything is analyzed. */
@@ -396,7 +511,7 @@ function configError(configPath: string): string | undefined {
   return problem && `--config ${configPath}:${problem.range.start.line + 1}: ${problem.message}`;
 }
 
-export function main(argv: string[]): number {
+export async function main(argv: string[]): Promise<number> {
   // `--help` and `--version` win wherever they are written (before a `--` that ends the options).
   const flags = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv;
   if (flags.includes('--help') || flags.includes('-h')) {
@@ -419,17 +534,26 @@ export function main(argv: string[]): number {
     process.stderr.write(`container-guard: ${broken}\n`);
     return 2;
   }
-  const run: Run = { options, errors: [], reportedConfigs: new Set(), disk: new DiskReader({ remember: true }) };
+  const errors: string[] = [];
+  const files = collectFiles(options.paths, options.kind, errors);
+  // `--fix` writes files that other files' checks may read (a Compose file beside a Dockerfile): one thread, in order.
+  const outcomes = await checkAll(files, options, options.fix ? 1 : threadCount(files.length));
   const results: FileResult[] = [];
-  for (const file of collectFiles(options.paths, options.kind, run.errors)) {
-    const result = checkFile(file, run);
-    if (result) results.push(result);
+  const reportedConfigs = new Set<string>();
+  for (const outcome of outcomes) {
+    for (const { file: configFile, problem } of outcome.configProblems) {
+      if (reportedConfigs.has(configFile)) continue;
+      reportedConfigs.add(configFile);
+      errors.push(`${relative(configFile)}:${problem.range.start.line + 1}: ${problem.message}`);
+    }
+    errors.push(...outcome.errors);
+    if (outcome.result) results.push(outcome.result);
   }
 
   const output = options.format === 'json' ? JSON.stringify(toJson(results), null, 2) : options.format === 'sarif' ? JSON.stringify(toSarif(results), null, 2) : toText(results);
   process.stdout.write(output + '\n');
-  for (const error of run.errors) process.stderr.write(`container-guard: ${error}\n`);
-  if (run.errors.length > 0) return 2;
+  for (const error of errors) process.stderr.write(`container-guard: ${error}\n`);
+  if (errors.length > 0) return 2;
   if (options.failOn === 'none') return 0;
   const threshold = severityRank[options.failOn];
   const failing = results.some((result) => result.findings.some((finding) => severityRank[finding.severity] >= threshold));
@@ -449,13 +573,16 @@ function endQuietlyOnClosedOutput(): void {
   process.stderr.on('error', () => process.exit());
 }
 
-// Only when run as a program (the tests import main()).
-if (require.main === module) {
+if (!isMainThread && (workerData as Partial<WorkerInput> | undefined)?.containerGuardCliWorker) {
+  runWorker(workerData as WorkerInput, parentPort!);
+} else if (require.main === module) {
+  // Only when run as a program (the tests import main()).
   endQuietlyOnClosedOutput();
-  try {
-    process.exitCode = main(process.argv.slice(2));
-  } catch (error) {
-    process.stderr.write(`container-guard: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 2;
-  }
+  main(process.argv.slice(2)).then(
+    (code) => (process.exitCode = code),
+    (error: unknown) => {
+      process.stderr.write(`container-guard: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 2;
+    },
+  );
 }

@@ -20,8 +20,8 @@ const repoRoot = findRepoRoot();
 const cli = process.env.CG_CLI ? path.resolve(process.env.CG_CLI) : path.join(repoRoot, 'dist', 'cli.js');
 const version = (JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
 
-function run(args: string[], cwd: string) {
-  const result = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8' });
+function run(args: string[], cwd: string, env: Record<string, string> = {}) {
+  const result = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', env: { ...process.env, ...env } });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -302,5 +302,37 @@ describe('container-guard CLI', () => {
     const nothing = run(['check'], empty);
     assert.equal(nothing.code, 2);
     assertStderrLines(nothing.stderr, ['container-guard: .: no Dockerfile or Compose file found']);
+  });
+
+  test('several threads give the output of one thread, byte for byte: formats, order, stderr lines, exit codes', () => {
+    // Every kind of outcome, many times over, so each thread meets every kind: findings, syntax
+    // errors, binary content, files a config ignores, config problems reported once, Compose build targets.
+    const files: Record<string, string | Buffer> = {
+      'bad/.container-guard.yaml': 'rules: [oops\n',
+      'bad/strict/.container-guard.yaml': 'profile: paranoid\n',
+      '.container-guard.yaml': 'rules:\n  CG-D021: off\nignorePaths:\n  - vendor/\n',
+    };
+    for (let i = 0; i < 12; i++) {
+      files[`svc${i}/Dockerfile`] = `${insecureDockerfile}# ${i}\n`;
+      files[`svc${i}/compose.yaml`] = `${insecureCompose}  built:\n    build:\n      context: .\n      target: app\n`;
+      files[`broken${i}/docker-compose.yml`] = brokenCompose;
+      files[`typo${i}/Dockerfile`] = typoDockerfile;
+      files[`vendor/v${i}/Dockerfile`] = insecureDockerfile;
+      files[`bad/b${i}/compose.yaml`] = insecureCompose;
+      files[`bad/strict/h${i}.dockerfile`] = insecureDockerfile;
+    }
+    files['binary/Dockerfile'] = Buffer.from([0x46, 0x52, 0x00, 0x4d]);
+    const dir = workspace(files);
+    for (const args of [['check', '--format', 'json', '--include-hints'], ['check', '--format', 'sarif'], ['check', '--fail-on', 'warning']]) {
+      const one = run(args, dir, { CONTAINER_GUARD_THREADS: '1' });
+      assert.equal(one.code, 2, 'the malformed configs are errors');
+      assert.equal(one.stderr.split('\n').filter((line) => line !== '').length, 2, one.stderr);
+      for (const threads of ['2', '3']) {
+        const several = run(args, dir, { CONTAINER_GUARD_THREADS: threads });
+        assert.equal(several.stdout, one.stdout, `${args.join(' ')} with ${threads} threads`);
+        assert.equal(several.stderr, one.stderr);
+        assert.equal(several.code, one.code);
+      }
+    }
   });
 });

@@ -359,3 +359,18 @@ test('the same text analyzed again after the editor features touched the shared 
   assert.deepEqual(second, first);
   assert.ok(first.some((f) => f.startsWith('CG-D002@')), 'node:latest is read with its tag');
 });
+
+describe('derived results', () => {
+  it('are computed once per model and not shared between models', () => {
+    const key = { name: 'test result' };
+    const first = parseDockerfile('FROM alpine:3.20\n');
+    const second = parseDockerfile('FROM alpine:3.20\n');
+    let computed = 0;
+    const compute = () => ({ count: ++computed });
+    const a = first.derived.get(key, compute);
+    assert.equal(first.derived.get(key, compute), a);
+    assert.equal(computed, 1);
+    assert.notEqual(second.derived.get(key, compute), a);
+    assert.equal(computed, 2);
+  });
+});

@@ -8,6 +8,9 @@ import { rule as D031 } from '../../server/src/rules/dockerfile/D031-secret-env'
 import { rule as D032 } from '../../server/src/rules/dockerfile/D032-hardcoded-credential';
 import { rule as D033, isCredentialFile } from '../../server/src/rules/dockerfile/D033-credential-file-copy';
 import { rule as D034 } from '../../server/src/rules/dockerfile/D034-cloud-cli-login';
+import { findCredentials } from '../../server/src/engine/secrets';
+import { parseDockerfile } from '../../server/src/engine/dockerfile/model';
+import { runRule } from '../../server/src/engine/engine';
 import { applyFixFewer as applyFix, checkDockerfile as check, dockerfileIds as ids, lines, range } from './kit';
 
 describe('CG-D030 secret build argument', () => {
@@ -339,5 +342,22 @@ describe('CG-D033 credential file copied', () => {
     const text = lines('FROM alpine:3.20', 'COPY id_rsa /root/.ssh/');
     assert.ok(ids(text).includes('CG-D033'));
     assert.ok(!ids(lines('FROM alpine:3.20', '# hadolint ignore=DS-0031', 'COPY id_rsa /root/.ssh/')).includes('CG-D033'));
+  });
+});
+
+describe('CG-D032 reads the file line by line', () => {
+  it('finds what a search of the whole text finds, with the same offsets', () => {
+    const text = [
+      'FROM alpine',
+      'RUN curl https://deploy:x9Zq7LmP2vR8sT4kW1yB@example.com/a \\',
+      '    && echo API_TOKEN=aB3dE6fG9hJ2kL5mN8pQ > /tmp/t\r',
+      'LABEL key="-----BEGIN RSA PRIVATE KEY-----"',
+      '# ghp_' + 'a'.repeat(36),
+      'RUN --mount=type=secret,id=x AKIAIOSFODNN7EXAMPL1=1',
+    ].join('\n');
+    const model = parseDockerfile(text);
+    const expected = findCredentials(text).map((m) => model.source.rangeOf(m.start, m.end));
+    assert.ok(expected.length >= 4);
+    assert.deepEqual(runRule(D032, model, { profile: 'baseline' }).map((f) => f.range), expected);
   });
 });

@@ -13,6 +13,8 @@ import { globToRegExp, isIgnoredPath, resolveConfig, withFileConfig } from '../.
 import { fixAllEdits, fixUntilStable, minimalEdit } from '../../server/src/engine/fix-all';
 import { ignoreFileFix, ignoreLineFix } from '../../server/src/engine/suppression';
 import { applyEdits } from '../../server/src/engine/text';
+import { parseDockerfile, type DockerfileModel } from '../../server/src/engine/dockerfile/model';
+import { commandsOf } from '../../server/src/engine/dockerfile/shell';
 
 /** Settings with every rule off except `ruleIds`: these tests are about the engine, not the rule set. */
 function only(...ruleIds: string[]) {
@@ -205,5 +207,59 @@ describe('fix combination', () => {
     const after = 'a\r\nx\r\nb\r\n';
     const edit = minimalEdit(before, after)!;
     assert.equal(applyEdits(before, [edit]), after);
+  });
+});
+
+describe('Dockerfile analysis while typing (previous version)', () => {
+  const base = [
+    '# syntax=docker/dockerfile:1',
+    'FROM alpine:3.20 AS build',
+    'RUN apk add curl && curl -k https://example.com/install.sh | sh',
+    'SHELL ["/bin/bash", "-o", "pipefail", "-c"]',
+    'RUN apt-get update && apt-get install -y git \\',
+    '    && pip install requests --trusted-host pypi.org',
+    'ONBUILD RUN wget --no-check-certificate https://example.com/x',
+    'FROM build',
+    'ENV PIP_INDEX_URL=http://mirror.example.com/simple',
+    'RUN <<EOF',
+    'apt-get install -y vim',
+    'EOF',
+    'RUN export GIT_SSL_NO_VERIFY=1 && git clone https://example.com/r.git',
+    '',
+  ].join('\n');
+  /** Texts as they are typed: characters inserted in the middle, a line added, an escape directive, a RUN changed. */
+  const versions = [
+    base,
+    base.replace('install -y git', 'install -y gitx'),
+    base.replace('install -y git', 'install -y gitxy'),
+    base.replace('FROM build\n', 'FROM build\nUSER app\n'),
+    base.replace('FROM build\n', 'FROM build\nUSER app\n').replace('\n', '\n# a comment\n'),
+    '# escape=`\n' + base,
+    base.replace('SHELL ["/bin/bash", "-o", "pipefail", "-c"]', 'SHELL ["pwsh", "-c"]'),
+    base,
+  ];
+
+  test('gives exactly what a fresh analysis gives, version after version', () => {
+    let previous = analyze(versions[0], { kind: 'dockerfile' });
+    for (const text of versions.slice(1).concat(versions.slice().reverse())) {
+      const typed = analyze(text, { kind: 'dockerfile', previous });
+      const fresh = analyze(text, { kind: 'dockerfile' });
+      assert.deepEqual(typed.findings, fresh.findings);
+      assert.deepEqual(typed.problems, fresh.problems);
+      previous = typed;
+    }
+  });
+
+  test('reuses the commands of a RUN whose text and position did not change, for its new instruction', () => {
+    const previous = parseDockerfile(versions[0]);
+    const next = parseDockerfile(versions[1], { previous });
+    const firstRun = (model: DockerfileModel) => model.instructions.find((i) => i.keyword === 'RUN')!;
+    const before = commandsOf(previous, firstRun(previous));
+    const after = commandsOf(next, firstRun(next));
+    assert.equal(after[0].argv[0], before[0].argv[0]);
+    assert.equal(after[0].instruction, firstRun(next));
+    // The edited RUN is read again.
+    const editedRun = (model: DockerfileModel) => model.instructions.filter((i) => i.keyword === 'RUN')[1];
+    assert.notEqual(commandsOf(next, editedRun(next))[0].argv[0], commandsOf(previous, editedRun(previous))[0].argv[0]);
   });
 });

@@ -1,7 +1,7 @@
 // The generic engine: parse once → run every rule of the file's kind → apply configuration and
 // suppressions → findings with fixes. Rules never see settings; the engine never knows a rule.
 import { parseCompose, type ComposeModel } from './compose/model';
-import { parseDockerfile, type DockerfileModel } from './dockerfile/model';
+import { Derived, parseDockerfile, type DockerfileModel } from './dockerfile/model';
 import { defaultSettings, summarizes, type EngineSettings } from './settings';
 import { buildForeignIdIndex, composeServiceBlocks, isSuppressed, parseSuppressions, type Suppressions } from './suppression';
 import { unusedIgnoreMeta, unusedSuppressions } from './unused-suppressions';
@@ -62,7 +62,8 @@ export interface AnalyzeOptions {
   projectMember?: { variables: VariableLookup };
   /**
    * The analysis of the previous version of the same file, while it is typed: what the edit did not
-   * touch is reused (a Compose file's YAML tree, see compose/reparse.ts). The previous analysis is out
+   * touch is reused (a Compose file's YAML tree, see compose/reparse.ts; a Dockerfile RUN's commands,
+   * see dockerfile/shell.ts). The previous analysis is out
    * of date afterwards.
    */
   previous?: Analysis;
@@ -231,6 +232,12 @@ function previousCompose(options: AnalyzeOptions): ComposeModel | undefined {
   return typeof model?.takeParse === 'function' ? (model as ComposeModel) : undefined;
 }
 
+/** The previous version's Dockerfile model, when it was parsed here (an analysis from the worker thread has none). */
+function previousDockerfile(options: AnalyzeOptions): DockerfileModel | undefined {
+  const model = options.previous?.kind === 'dockerfile' ? (options.previous.model as Partial<DockerfileModel>) : undefined;
+  return model?.derived instanceof Derived ? (model as DockerfileModel) : undefined;
+}
+
 /** Analyzes one file's text. Never throws: parse failures become problems. */
 export function analyze(text: string, options: AnalyzeOptions): Analysis {
   const settings = options.settings ?? defaultSettings;
@@ -250,8 +257,9 @@ export function analyze(text: string, options: AnalyzeOptions): Analysis {
   let suppressions: Suppressions;
   const problems: SyntaxProblem[] = [];
   if (options.kind === 'dockerfile') {
-    const dockerfile: DockerfileModel = parseDockerfile(text, { validate: options.validate });
+    const dockerfile: DockerfileModel = parseDockerfile(text, { validate: options.validate, previous: previousDockerfile(options) });
     findings = runRules(dockerfileRules, dockerfile, context, settings, problems);
+    dockerfile.derived.settle();
     model = dockerfile;
     suppressions = parseSuppressions(model, foreignIdIndex);
   } else {

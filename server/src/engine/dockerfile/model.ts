@@ -199,6 +199,49 @@ export interface DockerfileModel extends ModelBase {
   lastInChain(stage: Stage, keyword: string): { instruction: Instruction; stage: Stage } | undefined;
   /** The effective SHELL of a stage (its own or inherited), default `["/bin/sh", "-c"]`. */
   effectiveShell(stage: Stage): string[];
+  /** Results shared helpers derive from this model (shell commands, tool calls …), each computed once. */
+  readonly derived: Derived;
+}
+
+/** Names one kind of derived result; declared once per kind as a module constant. */
+export interface DerivedKey<T> {
+  readonly name: string;
+  /** Only carries `T` for the type checker. */
+  readonly type?: T;
+}
+
+/**
+ * The results several rules need from one model (a RUN's commands, every tool call, every ARG/ENV
+ * pair), computed on first use and kept as long as the model: a dozen rules ask on every keystroke.
+ */
+export class Derived {
+  private readonly values = new Map<DerivedKey<unknown>, unknown>();
+  /** The previous version's results while the file is typed (see `earlier`), until `settle`. */
+  private previous: Map<DerivedKey<unknown>, unknown> | undefined;
+
+  constructor(previous?: Derived) {
+    this.previous = previous?.values;
+  }
+
+  get<T>(key: DerivedKey<T>, compute: () => T): T {
+    if (this.values.has(key)) return this.values.get(key) as T;
+    const value = compute();
+    this.values.set(key, value);
+    return value;
+  }
+
+  /**
+   * What the previous version of the file derived for `key`: helpers reuse the parts whose source
+   * did not change (a RUN's commands, keyed by its exact text and position).
+   */
+  earlier<T>(key: DerivedKey<T>): T | undefined {
+    return this.previous?.get(key) as T | undefined;
+  }
+
+  /** Lets go of the previous version once this one is analyzed. */
+  settle(): void {
+    this.previous = undefined;
+  }
 }
 
 const DIRECTIVE_LINE = /^[ \t]*#[ \t]*([A-Za-z][A-Za-z0-9_-]*)[ \t]*=[ \t]*(.*?)[ \t]*$/;
@@ -217,6 +260,8 @@ export interface ParseOptions {
    * parse time on large files (about 2 s for 100 KB), so callers with a size limit can turn it off.
    */
   validate?: boolean;
+  /** The previous version of the same file, while it is typed: its derived results are reused where the text did not change. */
+  previous?: DockerfileModel;
 }
 
 /** A stage's image before its reference is resolved (or of an implicit stage: none). */
@@ -225,7 +270,7 @@ function unresolvedImage(text: string | null, range: StageImage['range']): Stage
 }
 
 export function parseDockerfile(text: string, options: ParseOptions = {}): DockerfileModel {
-  return new ParsedDockerfile(typeof text === 'string' ? text : String(text ?? ''), options.validate !== false);
+  return new ParsedDockerfile(typeof text === 'string' ? text : String(text ?? ''), options.validate !== false, options.previous);
 }
 
 class ParsedDockerfile implements DockerfileModel {
@@ -240,13 +285,15 @@ class ParsedDockerfile implements DockerfileModel {
   readonly stages: Stage[] = [];
   degraded = false;
   readonly hasFrom: boolean;
+  readonly derived: Derived;
 
   private readonly statementStarts: Int32Array;
   private readonly globalScope: Map<string, VarDecl>;
   private readonly envAtEnd = new Map<Stage, Map<string, VarDecl>>();
   private heredocProblem = false;
 
-  constructor(text: string, validate: boolean) {
+  constructor(text: string, validate: boolean, previous: DockerfileModel | undefined) {
+    this.derived = new Derived(previous?.derived);
     this.source = new SourceText(text);
     this.eol = dominantEol(text, this.source.eol);
     this.directives = this.readDirectives();

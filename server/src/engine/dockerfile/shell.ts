@@ -17,7 +17,7 @@
 //
 // Nothing is expanded: `$VAR` stays in the word's value; `dynamic` says a word contains one.
 import type { Range } from 'vscode-languageserver-types';
-import type { DockerfileModel, Instruction } from './model';
+import type { DerivedKey, DockerfileModel, Instruction } from './model';
 
 /** One shell word after quote removal. */
 export interface ShellWord {
@@ -102,6 +102,8 @@ export interface ShellCommand {
   depth: number;
   /** The whole script this command belongs to is in exec form (no shell reads it). */
   execForm: boolean;
+  /** What programOf answers (null: no program), kept on first call: a dozen rules ask for every command. */
+  program?: Program | null;
 }
 
 /** The program a command runs after wrappers (`sudo`, `env`, `xargs` …) are skipped. */
@@ -137,6 +139,11 @@ export function isPosixShell(word: string): boolean {
  * `exec`, `command`, `nohup`, `time`, `nice -n 5` are skipped. Undefined for a bare assignment.
  */
 export function programOf(command: ShellCommand): Program | undefined {
+  if (command.program === undefined) command.program = findProgram(command) ?? null;
+  return command.program ?? undefined;
+}
+
+function findProgram(command: ShellCommand): Program | undefined {
   const argv = command.argv;
   let i = 0;
   while (i < argv.length) {
@@ -188,7 +195,8 @@ export function shellAt(model: DockerfileModel, instruction: Instruction): strin
   return stage.parent ? model.effectiveShell(stage.parent) : ['/bin/sh', '-c'];
 }
 
-const cache = new WeakMap<Instruction, ShellCommand[]>();
+/** Each RUN's commands, and the same by `reuseKey` for the next version of the file. */
+const COMMANDS: DerivedKey<{ byInstruction: Map<Instruction, ShellCommand[]>; byText: Map<string, ShellCommand[]> }> = { name: 'commands of each RUN' };
 
 /**
  * Every command a RUN instruction runs (its own, then the nested ones of each), in document
@@ -196,11 +204,28 @@ const cache = new WeakMap<Instruction, ShellCommand[]>();
  * a POSIX shell (PowerShell, cmd). Never throws.
  */
 export function commandsOf(model: DockerfileModel, instruction: Instruction): ShellCommand[] {
-  const cached = cache.get(instruction);
-  if (cached) return cached;
-  const commands = readRunSorted(model, instruction);
-  cache.set(instruction, commands);
+  const store = model.derived.get(COMMANDS, () => ({ byInstruction: new Map(), byText: new Map() }));
+  let commands = store.byInstruction.get(instruction);
+  if (commands) return commands;
+  const key = reuseKey(model, instruction);
+  const earlier = key === undefined ? undefined : model.derived.earlier(COMMANDS)?.byText.get(key);
+  // The previous version's commands are what reading this RUN again gives, but for the instruction they belong to.
+  commands = earlier ? earlier.map((command) => ({ ...command, instruction })) : readRunSorted(model, instruction);
+  store.byInstruction.set(instruction, commands);
+  if (key !== undefined) store.byText.set(key, commands);
   return commands;
+}
+
+/**
+ * What reading a RUN depends on: its exact text and where it starts (offsets and positions of every
+ * word follow from them), the escape character and the shell it runs under.
+ */
+function reuseKey(model: DockerfileModel, instruction: Instruction): string | undefined {
+  if (instruction.keyword !== 'RUN' || !instruction.argsRange) return undefined;
+  const { start, end } = instruction.range;
+  const from = model.source.offsetAt(start);
+  const text = model.source.text.slice(from, model.source.offsetAt(end));
+  return `${from} ${start.line} ${start.character} ${model.escapeChar} ${shellAt(model, instruction).join('\0')}\n${text}`;
 }
 
 function readRunSorted(model: DockerfileModel, instruction: Instruction): ShellCommand[] {
@@ -304,6 +329,12 @@ function readRun(model: DockerfileModel, instruction: Instruction): ShellCommand
 function logicalBody(raw: string, base: number, escapeChar: string, hasHeredocs: boolean): Segment {
   let text = '';
   const map: number[] = [];
+  /** Keeps raw[from, to) (one slice, not a string per character). */
+  const keep = (from: number, to: number) => {
+    if (to <= from) return;
+    text += raw.slice(from, to);
+    for (let k = from; k < to; k++) map.push(base + k);
+  };
   let i = 0;
   let continuing = false;
   while (i < raw.length) {
@@ -321,25 +352,16 @@ function logicalBody(raw: string, base: number, escapeChar: string, hasHeredocs:
     }
     const body = line.replace(/[ \t]+$/, '');
     if (body.endsWith(escapeChar) && !body.endsWith(escapeChar + escapeChar) && lineEnd < raw.length) {
-      for (let k = 0; k < body.length - 1; k++) {
-        text += raw[i + k];
-        map.push(base + i + k);
-      }
+      keep(i, i + body.length - 1);
       continuing = true;
       i = breakEnd;
       continue;
     }
-    for (let k = i; k < breakEnd; k++) {
-      text += raw[k];
-      map.push(base + k);
-    }
+    keep(i, breakEnd);
     continuing = false;
     i = breakEnd;
     if (hasHeredocs) {
-      for (let k = i; k < raw.length; k++) {
-        text += raw[k];
-        map.push(base + k);
-      }
+      keep(i, raw.length);
       i = raw.length;
     }
   }
@@ -701,9 +723,11 @@ function readWord(segment: Segment, i: number, model: DockerfileModel): { word: 
     value += ch;
     offsets.push(map[at]);
   };
-  /** Copies a `$(…)`, `${…}`, `` `…` `` or `<(…)` verbatim from `from` to `to`, recording the inner script. */
+  /** Copies text[from, to) verbatim (one slice, not a string per character). */
   const copy = (from: number, to: number) => {
-    for (let k = from; k < to; k++) push(text[k], k);
+    if (to <= from) return;
+    value += text.slice(from, to);
+    for (let k = from; k < to; k++) offsets.push(map[k]);
   };
   while (i < text.length) {
     const c = text[i];
@@ -729,12 +753,10 @@ function readWord(segment: Segment, i: number, model: DockerfileModel): { word: 
     }
     if (c === "'") {
       quoted = true;
-      i++;
-      while (i < text.length && text[i] !== "'") {
-        push(text[i], i);
-        i++;
-      }
-      if (i < text.length) i++; // the closing quote (absent when unterminated)
+      const close = text.indexOf("'", i + 1);
+      const end = close < 0 ? text.length : close;
+      copy(i + 1, end);
+      i = end < text.length ? end + 1 : end; // past the closing quote (absent when unterminated)
       continue;
     }
     if (c === '$' && text[i + 1] === "'") {
@@ -802,8 +824,11 @@ function readWord(segment: Segment, i: number, model: DockerfileModel): { word: 
         continue;
       }
     }
-    push(c, i);
-    i++;
+    // A run of characters with no meaning to the shell is copied at once.
+    let end = i + 1;
+    while (end < text.length && isPlainWordChar(text.charCodeAt(end))) end++;
+    copy(i, end);
+    i = end;
   }
   if (i === start) {
     // Not a word (a stray operator character): consume it so the reader always advances.
@@ -821,6 +846,34 @@ function readWord(segment: Segment, i: number, model: DockerfileModel): { word: 
     dynamic,
   };
   return { word, next: i, substitutions };
+}
+
+/**
+ * Whether a character inside a word is copied as it is: not a blank, line break, quote, escape,
+ * expansion, redirection or operator character (readWord looks at each of those).
+ */
+function isPlainWordChar(code: number): boolean {
+  switch (code) {
+    case 0x20: // space
+    case 0x09: // tab
+    case 0x0a: // \n
+    case 0x0d: // \r
+    case 0x5c: // \
+    case 0x27: // '
+    case 0x22: // "
+    case 0x24: // $
+    case 0x60: // `
+    case 0x3c: // <
+    case 0x3e: // >
+    case 0x26: // &
+    case 0x7c: // |
+    case 0x3b: // ;
+    case 0x28: // (
+    case 0x29: // )
+      return false;
+    default:
+      return true;
+  }
 }
 
 /** End (exclusive) of `$(…)`, `$((…))`, `${…}`, `$name`, `` `…` `` starting at `i`; `i + 1` when none. */

@@ -1,7 +1,7 @@
 // CG-D070: `apt-get install` without `--no-install-recommends` in the shipped image: apt also
 // installs every "recommended" package, which widens the attack surface with software nobody
 // asked for. Builder stages outside the shipped chain are not reported.
-import type { DockerfileModel, Instruction, Stage } from '../../engine/dockerfile/model';
+import type { DerivedKey, DockerfileModel, Instruction, Stage } from '../../engine/dockerfile/model';
 import type { RuleFinding, Rule } from '../../engine/types';
 import { insertAfterWordEdit } from './commands';
 import { aptInstallsNothing, optionValue, packageCalls, type PackageCall } from './package-managers';
@@ -74,19 +74,20 @@ function configuredEarlier(model: DockerfileModel, call: PackageCall): boolean {
         const start = model.source.offsetAt(instruction.argsRange!.start);
         return CONFIG_OFF.test(instruction.rawArgs.slice(0, Math.max(0, call.command.start - start)));
       }
-      if (configures(instruction)) return true;
+      if (configures(model, instruction)) return true;
     }
   }
   return false;
 }
 
-const configuring = new WeakMap<Instruction, boolean>();
+const CONFIGURING: DerivedKey<Map<Instruction, boolean>> = { name: 'CG-D070 instructions that turn recommends off' };
 
-function configures(instruction: Instruction): boolean {
-  let result = configuring.get(instruction);
+function configures(model: DockerfileModel, instruction: Instruction): boolean {
+  const known = model.derived.get(CONFIGURING, () => new Map());
+  let result = known.get(instruction);
   if (result === undefined) {
     result = instruction.rawArgs.includes('Install-Recommends') && CONFIG_OFF.test(instruction.rawArgs);
-    configuring.set(instruction, result);
+    known.set(instruction, result);
   }
   return result;
 }

@@ -69,12 +69,12 @@ export const rule: Rule<DockerfileModel> = {
       }
     }
     for (const copied of copiedHeredocs(model)) findings.push(...aptSourceLines(model, copied.content));
-    for (const pair of variablePairs(model)) findings.push(...variableFindings(pair.name, pair.resolved, pair.nameRange, pairFix(model, pair), trustedHostAnywhere));
+    for (const pair of variablePairs(model)) findings.push(...variableFindings(pair.name, pair.resolved, pair.nameRange, () => pairFix(model, pair), trustedHostAnywhere));
     for (const assignment of shellAssignments(model)) {
       if (assignment.word.dynamic) continue;
       const word = assignment.word;
       const nameRange = model.source.rangeOf(word.start, word.charOffsets[assignment.name.length]);
-      findings.push(...variableFindings(assignment.name, assignment.value, nameRange, assignmentFix(model, assignment), trustedHostAnywhere));
+      findings.push(...variableFindings(assignment.name, assignment.value, nameRange, () => assignmentFix(model, assignment), trustedHostAnywhere));
     }
     return findings;
   },
@@ -363,7 +363,7 @@ function goFlags(model: DockerfileModel, call: ToolCall): RuleFinding[] {
       const m = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(word.value);
       if (!m || word.dynamic) continue;
       const nameRange = model.source.rangeOf(word.start, word.charOffsets[m[1].length]);
-      findings.push(...variableFindings(m[1], m[2], nameRange, [], false));
+      findings.push(...variableFindings(m[1], m[2], nameRange, () => [], false));
     }
   }
   return findings;
@@ -408,9 +408,10 @@ function sslVerifyFinding(where: Range, written: string, fixes: Fix[]): RuleFind
 
 // ---- variables (ARG, ENV, RUN assignments, go env -w) ----------------------------------------------
 
-function variableFindings(name: string, value: string | null, nameRange: Range, fixes: Fix[], trustedHostAnywhere: boolean): RuleFinding[] {
+/** `fixes` is only called for a finding: most variables are fine, and building an edit is not free. */
+function variableFindings(name: string, value: string | null, nameRange: Range, fixes: () => Fix[], trustedHostAnywhere: boolean): RuleFinding[] {
   if (value === null) return [];
-  const finding = (message: string, severity?: Severity): RuleFinding[] => [{ message, range: nameRange, ...(severity ? { severity } : {}), fixes }];
+  const finding = (message: string, severity?: Severity): RuleFinding[] => [{ message, range: nameRange, ...(severity ? { severity } : {}), fixes: fixes() }];
   const trimmed = value.trim();
   if (name === 'GOINSECURE' && trimmed !== '') {
     return finding(`GOINSECURE=${trimmed} lets go fetch those modules over plain HTTP and skip certificate checks. Remove it.`);

@@ -2,7 +2,7 @@
 // `env`, `python -m pip` …), its options and operands, and the edits that remove one word or one
 // `&&` segment while keeping the rest of the line, its continuations and the JSON array intact.
 import type { Range, TextEdit } from 'vscode-languageserver-types';
-import type { DockerfileModel, Instruction, Stage } from '../../engine/dockerfile/model';
+import type { DerivedKey, DockerfileModel, Instruction, Stage } from '../../engine/dockerfile/model';
 import { commandsOf, programOf, segmentDeletion, type ShellCommand, type ShellWord } from '../../engine/dockerfile/shell';
 
 /** A RUN (or `ONBUILD RUN`) with the stage it belongs to. */
@@ -52,21 +52,20 @@ export function toolCall(command: ShellCommand): ToolCall | undefined {
 }
 
 /** Every tool call of a model, computed once: a dozen rules ask, on every keystroke. */
-const allToolCalls = new WeakMap<DockerfileModel, Array<ToolCall & RunInstruction>>();
+const TOOL_CALLS: DerivedKey<Array<ToolCall & RunInstruction>> = { name: 'tool calls' };
 
 /** Every tool call in the file's RUN instructions, with the RUN and its stage. */
 export function toolCalls(model: DockerfileModel, tools: ReadonlySet<string>): Array<ToolCall & RunInstruction> {
-  let calls = allToolCalls.get(model);
-  if (!calls) {
-    calls = [];
-    for (const run of runInstructions(model)) {
-      for (const command of commandsOf(model, run.instruction)) {
+  const calls = model.derived.get(TOOL_CALLS, () => {
+    const all: Array<ToolCall & RunInstruction> = [];
+    for (const { instruction, stage } of runInstructions(model)) {
+      for (const command of commandsOf(model, instruction)) {
         const call = toolCall(command);
-        if (call) calls.push({ ...call, ...run });
+        if (call) all.push({ command: call.command, tool: call.tool, word: call.word, args: call.args, instruction, stage });
       }
     }
-    allToolCalls.set(model, calls);
-  }
+    return all;
+  });
   return calls.filter((call) => tools.has(call.tool));
 }
 
@@ -241,8 +240,14 @@ export interface VariablePair {
   count: number;
 }
 
+const VARIABLE_PAIRS: DerivedKey<VariablePair[]> = { name: 'ARG and ENV pairs' };
+
 /** Every ARG/ENV pair of the file (ONBUILD triggers included), in document order. */
-export function variablePairs(model: DockerfileModel): VariablePair[] {
+export function variablePairs(model: DockerfileModel): readonly VariablePair[] {
+  return model.derived.get(VARIABLE_PAIRS, () => readVariablePairs(model));
+}
+
+function readVariablePairs(model: DockerfileModel): VariablePair[] {
   const pairs: VariablePair[] = [];
   for (const top of model.instructions) {
     const instruction = top.keyword === 'ARG' || top.keyword === 'ENV' ? top : top.trigger && (top.trigger.keyword === 'ARG' || top.trigger.keyword === 'ENV') ? top.trigger : null;
@@ -295,8 +300,14 @@ export interface ShellAssignment {
   form: 'prefix' | 'bare' | 'export' | 'env';
 }
 
+const SHELL_ASSIGNMENTS: DerivedKey<ShellAssignment[]> = { name: 'shell assignments' };
+
 /** Every assignment the RUN commands of the file make. */
-export function shellAssignments(model: DockerfileModel): ShellAssignment[] {
+export function shellAssignments(model: DockerfileModel): readonly ShellAssignment[] {
+  return model.derived.get(SHELL_ASSIGNMENTS, () => readShellAssignments(model));
+}
+
+function readShellAssignments(model: DockerfileModel): ShellAssignment[] {
   const result: ShellAssignment[] = [];
   for (const run of runInstructions(model)) {
     for (const command of commandsOf(model, run.instruction)) {

@@ -1,7 +1,7 @@
 // OS package manager calls in RUN commands: which family (apt, apk, yum/dnf, zypper), which verb
 // (`install`, `update` …) and which package operands, with the options that take a separate value
 // skipped so `--enablerepo crb` or `-t .build-deps` are never read as packages.
-import type { DockerfileModel } from '../../engine/dockerfile/model';
+import type { DerivedKey, DockerfileModel } from '../../engine/dockerfile/model';
 import type { ShellWord } from '../../engine/dockerfile/shell';
 import { splitArgs, toolCalls, type RunInstruction, type ToolCall } from './commands';
 
@@ -47,22 +47,21 @@ export interface PackageCall extends ToolCall, RunInstruction {
 
 const packageManagers = new Set(Object.keys(FAMILY));
 /** Every package manager call of a model, computed once (several rules ask). */
-const allPackageCalls = new WeakMap<DockerfileModel, PackageCall[]>();
+const PACKAGE_CALLS: DerivedKey<PackageCall[]> = { name: 'package manager calls' };
 
 /** Every OS package manager call with a verb, in document order. */
 export function packageCalls(model: DockerfileModel, families?: ReadonlySet<PackageFamily>): PackageCall[] {
-  let calls = allPackageCalls.get(model);
-  if (!calls) {
-    calls = [];
+  const calls = model.derived.get(PACKAGE_CALLS, () => {
+    const all: PackageCall[] = [];
     for (const call of toolCalls(model, packageManagers)) {
       const family = FAMILY[call.tool];
       const split = splitArgs(call.args, OPTIONS_WITH_VALUE[family]);
       const [verb, ...operands] = split.operands;
       if (!verb) continue;
-      calls.push({ ...call, family, verb, options: split.options, optionValues: split.optionValues, operands });
+      all.push({ ...call, family, verb, options: split.options, optionValues: split.optionValues, operands });
     }
-    allPackageCalls.set(model, calls);
-  }
+    return all;
+  });
   return families ? calls.filter((call) => families.has(call.family)) : calls;
 }
 
