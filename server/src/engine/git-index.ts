@@ -5,7 +5,6 @@
 // drops a repository's entry when its `.git/index` changes; the CLI keeps one for a run.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as git from 'isomorphic-git';
 import { findRepositoryRoot } from './gitignore';
 import type { GitCapability } from './types';
 
@@ -21,6 +20,9 @@ function readSmallFile(file: string): string | undefined {
 /** The paths (relative to the root, `/`-separated) in a repository's index; undefined when it cannot be read. */
 export async function loadTrackedFiles(root: string): Promise<ReadonlySet<string> | undefined> {
   try {
+    // Loaded on first use: a workspace without a repository never pays for isomorphic-git and pako
+    // (about 2 MB of the server's memory once their modules have run).
+    const git = await import('isomorphic-git');
     return new Set(await git.listFiles({ fs, dir: root }));
   } catch {
     return undefined;
