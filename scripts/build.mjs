@@ -1,6 +1,7 @@
 // Bundles the client, the server, the CLI and the in-extension-host test suite into dist/.
 import * as fs from 'node:fs';
 import * as esbuild from 'esbuild';
+import { keepOneByte } from './one-byte.mjs';
 
 const production = process.argv.includes('--production');
 const common = {
@@ -23,13 +24,4 @@ await Promise.all([
   esbuild.build({ ...common, entryPoints: ['test/extension/suite.ts'], outfile: 'dist/test/suite.js', external: ['vscode'], logLevel: 'error' }),
 ]);
 
-// V8 keeps a script's source for as long as the script lives, as a one-byte string when every character
-// is Latin-1, else as a two-byte one: a single `…` in a comment, or the U+FFFF that isomorphic-git writes
-// literally in a regular expression, would double the server's 2.6 MB source in memory. esbuild leaves
-// comments and regular expressions as written, so the remaining characters become `\uXXXX` escapes
-// (the same text in comments, strings, regular expressions and identifiers).
-for (const file of ['dist/server.js', 'dist/analysis-worker.js', 'dist/cli.js']) {
-  const text = fs.readFileSync(file, 'utf8');
-  const ascii = text.replace(/[^\x00-\x7f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  if (ascii !== text) fs.writeFileSync(file, ascii);
-}
+for (const file of ['dist/server.js', 'dist/analysis-worker.js', 'dist/cli.js']) keepOneByte(file);

@@ -63,8 +63,7 @@ export interface AnalyzeOptions {
   /**
    * The analysis of the previous version of the same file, while it is typed: what the edit did not
    * touch is reused (a Compose file's YAML tree, see compose/reparse.ts; a Dockerfile RUN's commands,
-   * see dockerfile/shell.ts). The previous analysis is out
-   * of date afterwards.
+   * see dockerfile/shell.ts). The previous analysis is out of date afterwards.
    */
   previous?: Analysis;
 }
