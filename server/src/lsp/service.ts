@@ -30,6 +30,7 @@ import type { FileKind, GitCapability } from '../engine/types';
 import { fixAllAction, fixAllKind, quickFixActions, requestedKinds } from './code-actions';
 import { toDiagnostics } from './diagnostics';
 import { AnalysisRunner } from './analysis-runner';
+import { MemoryReleaser } from './memory';
 import { registerDockerfileFeatures, semanticTokensLegend, type RegistryAccess } from './dockerfile-features';
 import { hardenEdit, listHardenings, type HardeningInput } from './hardening';
 import { ImagePinning } from './pinning';
@@ -85,6 +86,7 @@ export class ContainerGuardServer {
   private readonly inFlight = new Map<string, Promise<void>>();
   /** Analyses off the message loop for large documents. */
   private readonly runner = new AnalysisRunner();
+  private readonly memory = new MemoryReleaser();
   /** Git indexes by repository, loaded once; dropped when files change on disk. */
   private readonly gitIndex = new GitIndexCache();
   /**
@@ -165,6 +167,7 @@ export class ContainerGuardServer {
       if (differsFromDisk(event.document)) this.dependencyChanged(uri);
       // Clear what we published; nothing more is sent for this URI until it is opened again.
       void connection.sendDiagnostics({ uri, diagnostics: [] });
+      this.memory.documentClosed();
     });
 
     connection.onCodeAction((params) => this.codeActions(params));
