@@ -177,19 +177,21 @@ function replaceEntry(doc: Document, block: EntryBlock, edit: Edit, old: string,
     return offset;
   };
   // The nodes that contain the entry: checked before anything changes.
-  const around: RangeOwner[] = [doc as RangeOwner, ...containersOf(doc.contents as Node, block.map)];
+  const containers = containersOf(doc.contents as Node, block.map);
+  const around: RangeOwner[] = [doc as RangeOwner, ...containers];
   const newRanges = around.map((node) => node.range?.map((offset, k) => moved(node, offset, k)) as [number, number, number] | undefined);
   if (unknownOffset) return undefined;
 
-  shiftNodes(doc.contents as Node, block.pair, (offset) => (offset >= block.fragmentEnd ? offset + delta : offset));
+  shiftAfter(containers, block.fragmentEnd, delta);
   around.forEach((node, i) => {
     if (newRanges[i]) node.range = newRanges[i];
   });
-  shiftTokens((doc.contents as { srcToken?: object }).srcToken, block.fragmentEnd, delta);
   block.map.items[block.index] = pair;
-  const mapToken = (block.map as { srcToken?: { items: unknown[] } }).srcToken;
-  const partToken = (partRoot as { srcToken?: { items: unknown[] } }).srcToken;
-  if (mapToken && partToken) mapToken.items[block.index] = partToken.items[0];
+  // The mapping's source token holds the new entry's token too (found by where its key starts).
+  const mapItems = (block.map as { srcToken?: { items: object[] } }).srcToken?.items;
+  const partItem = (partRoot as { srcToken?: { items: object[] } }).srcToken?.items[0];
+  const oldItem = mapItems?.findIndex((item) => (item as { key?: { offset: number } }).key?.offset === block.keyStart) ?? -1;
+  if (mapItems && partItem && oldItem >= 0) mapItems[oldItem] = partItem;
   doc.errors = spliceProblems(doc.errors, part.errors, block, delta, lastInFile);
   doc.warnings = spliceProblems(doc.warnings, part.warnings, block, delta, lastInFile);
   return [doc];
@@ -218,9 +220,9 @@ function spliceProblems<T extends { pos: [number, number] }>(all: T[], fragment:
   return [...all.filter((p) => p.pos[0] < block.start), ...fragment, ...after];
 }
 
-/** The collections from `root` down to `target` (both included). */
-function containersOf(root: Node, target: YAMLMap): RangeOwner[] {
-  const path: RangeOwner[] = [];
+/** The mappings from `root` down to `target` (both included). */
+function containersOf(root: Node, target: YAMLMap): YAMLMap[] {
+  const path: YAMLMap[] = [];
   let node: Node | null | undefined = root;
   while (node && isMap(node)) {
     path.push(node);
@@ -234,27 +236,46 @@ function containersOf(root: Node, target: YAMLMap): RangeOwner[] {
   return path;
 }
 
-/** Moves every node's range (but those under `skip`, and collections holding it are set apart). */
-function shiftNodes(root: Node, skip: Pair<unknown, unknown>, moved: (offset: number) => number): void {
+/**
+ * Moves by `delta` what comes after the replaced entry: at each mapping from the root down to the
+ * entry's, the entries after the one that leads down (their nodes, and their source tokens).
+ */
+function shiftAfter(containers: YAMLMap[], from: number, delta: number): void {
+  containers.forEach((map, depth) => {
+    const inside = containers[depth + 1];
+    const items = map.items as Pair<unknown, unknown>[];
+    for (const pair of items) {
+      const key = pair.key as RangeOwner | null;
+      if (pair.value !== inside && key?.range && key.range[0] >= from) shiftNodes(pair, delta);
+    }
+    // An entry's source item starts with the comment lines above its key, which may lie inside the
+    // replaced entry's lines: only the tokens at or after `from` move.
+    for (const item of (map as { srcToken?: { items?: { key?: { offset: number } }[] } }).srcToken?.items ?? []) {
+      if ((item.key?.offset ?? from) >= from) shiftTokens(item, from, delta);
+    }
+  });
+}
+
+/** Every node's range under `root`, moved by `delta`. */
+function shiftNodes(root: unknown, delta: number): void {
   const stack: unknown[] = [root];
   while (stack.length > 0) {
     const item = stack.pop();
-    if (!item || item === skip) continue;
+    if (!item) continue;
     if (isPair(item)) {
       stack.push(item.key, item.value);
       continue;
     }
-    const node = item as RangeOwner;
     if (isMap(item) || isSeq(item)) stack.push(...item.items);
     else if (!isScalar(item) && !isAlias(item)) continue;
-    // Collections holding the entry get their ranges from `replaceEntry`; their starts are before it.
-    if (node.range && node.range[0] >= 0) node.range = node.range.map(moved) as [number, number, number];
+    const node = item as RangeOwner;
+    if (node.range) node.range = [node.range[0] + delta, node.range[1] + delta, node.range[2] + delta];
   }
 }
 
-/** Moves the offsets of the source tokens (CST) at or after `from` by `delta`. */
-function shiftTokens(token: object | undefined, from: number, delta: number): void {
-  const stack: unknown[] = token ? [token] : [];
+/** The offsets at or after `from` of a source token (CST) and the tokens inside it, moved by `delta`. */
+function shiftTokens(token: object, from: number, delta: number): void {
+  const stack: unknown[] = [token];
   while (stack.length > 0) {
     const item = stack.pop();
     if (Array.isArray(item)) {
