@@ -127,8 +127,15 @@ export async function open(uri: vscode.Uri): Promise<vscode.TextDocument> {
   return doc;
 }
 
-const requestCodeActions = (uri: vscode.Uri, range: vscode.Range, kind?: string) =>
-  vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[] | undefined>('vscode.executeCodeActionProvider', uri, range, kind);
+/** The actions, or 'canceled' when VS Code cancelled the request (it then throws "Canceled"). */
+async function requestCodeActions(uri: vscode.Uri, range: vscode.Range, kind?: string): Promise<(vscode.CodeAction | vscode.Command)[] | undefined | 'canceled'> {
+  try {
+    return await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[] | undefined>('vscode.executeCodeActionProvider', uri, range, kind);
+  } catch (error) {
+    if (error instanceof Error && error.message === 'Canceled') return 'canceled';
+    throw error;
+  }
+}
 
 /**
  * Code actions VS Code collects from all providers for `range` (no lazy resolve: that may reach the network).
@@ -136,18 +143,20 @@ const requestCodeActions = (uri: vscode.Uri, range: vscode.Range, kind?: string)
  * In about one full run in five, VS Code returns an empty list for a request that reached our server with
  * its diagnostics (seen in the server's log), and an immediate second request gets the actions: most
  * likely VS Code cancelled the first one (it does so when the providers registered for the document change
- * while a request runs). So an empty answer for a range that has one of our diagnostics is asked again at
- * once, at most three times, and each retry is logged.
+ * while a request runs); sometimes the cancellation surfaces as a "Canceled" error instead. So an empty
+ * answer for a range that has one of our diagnostics, or a cancelled request, is asked again at once, at
+ * most three times, and each retry is logged.
  */
 export async function codeActions(uri: vscode.Uri, range: vscode.Range, kind?: string): Promise<vscode.CodeAction[]> {
   let all = await requestCodeActions(uri, range, kind);
   const expectsSome = (kind === undefined || kind === vscode.CodeActionKind.QuickFix.value) && ours(uri).some((d) => d.range.intersection(range));
-  for (let retry = 1; expectsSome && !all?.length && retry <= 3; retry++) {
-    console.log(`    (code actions for ${path.basename(uri.fsPath)} ${range.start.line}:${range.start.character} came back empty; asking again, ${retry})`);
+  for (let retry = 1; (all === 'canceled' || (expectsSome && !all?.length)) && retry <= 3; retry++) {
+    console.log(`    (code actions for ${path.basename(uri.fsPath)} ${range.start.line}:${range.start.character} came back ${all === 'canceled' ? 'cancelled' : 'empty'}; asking again, ${retry})`);
     all = await requestCodeActions(uri, range, kind);
   }
+  assert.notStrictEqual(all, 'canceled', `code actions for ${path.basename(uri.fsPath)} were cancelled four times`);
   // A bare Command (LSP `Command` instead of `CodeAction`) has a string `command`; a CodeAction's is an object.
-  return (all ?? []).filter((a): a is vscode.CodeAction => typeof (a as { command?: unknown }).command !== 'string');
+  return ((all === 'canceled' ? undefined : all) ?? []).filter((a): a is vscode.CodeAction => typeof (a as { command?: unknown }).command !== 'string');
 }
 
 export const titles = (as: readonly vscode.CodeAction[]) => as.map((a) => `"${a.title}" [${a.kind?.value ?? '-'}]${a.isPreferred ? ' preferred' : ''}`).join(', ');
