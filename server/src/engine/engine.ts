@@ -225,17 +225,17 @@ function projectHooks(compose: ComposeModel, context: RuleContext, settings: Eng
   };
 }
 
-/** The previous version's Compose model, when it was parsed here (an analysis from the worker thread has none). */
-function previousCompose(options: AnalyzeOptions): ComposeModel | undefined {
-  const model = options.previous?.kind === 'compose' ? (options.previous.model as Partial<ComposeModel>) : undefined;
-  return typeof model?.takeParse === 'function' ? (model as ComposeModel) : undefined;
+/**
+ * The previous version's model of this kind, when it was parsed here: an analysis from the worker
+ * thread carries only the few facts the server needs (`parsedHere` tells them apart).
+ */
+function previousModel<M extends ModelBase>(options: AnalyzeOptions, kind: FileKind, parsedHere: (model: Partial<M>) => boolean): M | undefined {
+  const model = options.previous?.kind === kind ? (options.previous.model as Partial<M>) : undefined;
+  return model && parsedHere(model) ? (model as M) : undefined;
 }
 
-/** The previous version's Dockerfile model, when it was parsed here (an analysis from the worker thread has none). */
-function previousDockerfile(options: AnalyzeOptions): DockerfileModel | undefined {
-  const model = options.previous?.kind === 'dockerfile' ? (options.previous.model as Partial<DockerfileModel>) : undefined;
-  return model?.derived instanceof Derived ? (model as DockerfileModel) : undefined;
-}
+const previousCompose = (options: AnalyzeOptions) => previousModel<ComposeModel>(options, 'compose', (model) => typeof model.takeParse === 'function');
+const previousDockerfile = (options: AnalyzeOptions) => previousModel<DockerfileModel>(options, 'dockerfile', (model) => model.derived instanceof Derived);
 
 /** Analyzes one file's text. Never throws: parse failures become problems. */
 export function analyze(text: string, options: AnalyzeOptions): Analysis {

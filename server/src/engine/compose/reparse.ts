@@ -35,14 +35,14 @@ export function reparse(previous: YamlParse, text: string): Document[] | undefin
   if (!isMap(root) || blockIndent(root) !== 0) return undefined;
   const edit = changedRegion(old, text);
 
-  const rootBlocks = entryBlocks(root, old, old.length);
+  const rootBlocks = entryBlocks([root], old, old.length);
   if (!rootBlocks) return undefined;
   let block = blockAround(rootBlocks, edit);
   if (!block) return undefined;
   // Inside `services:`: the one service rather than the whole section.
   const services = isScalar(block.pair.key) && block.pair.key.value === 'services' ? block.pair.value : undefined;
   if (isMap(services) && blockIndent(services) !== undefined) {
-    const serviceBlocks = entryBlocks(services, old, block.fragmentEnd);
+    const serviceBlocks = entryBlocks([root, services], old, block.fragmentEnd);
     const inner = serviceBlocks && blockAround(serviceBlocks, edit);
     // A service that ends the file ends `services:` and the file too: then the section is parsed again.
     if (inner && inner.fragmentEnd < old.length) block = inner;
@@ -74,6 +74,8 @@ function changedRegion(old: string, text: string): Edit {
  */
 interface EntryBlock {
   map: YAMLMap;
+  /** The mappings from the document's root down to `map` (both included). */
+  path: YAMLMap[];
   index: number;
   pair: Pair<unknown, unknown>;
   start: number;
@@ -89,10 +91,12 @@ function blockIndent(map: YAMLMap): number | undefined {
 }
 
 /**
- * The line blocks of a block mapping's entries; the last one ends at `end`. Undefined unless every
- * key is a plain key alone at the start of its line (no `? ` keys, anchors or tags on keys).
+ * The line blocks of the entries of the block mapping that ends `path`; the last one ends at `end`.
+ * Undefined unless every key is a plain key alone at the start of its line (no `? ` keys, anchors or
+ * tags on keys).
  */
-function entryBlocks(map: YAMLMap, text: string, end: number): EntryBlock[] | undefined {
+function entryBlocks(path: YAMLMap[], text: string, end: number): EntryBlock[] | undefined {
+  const map = path[path.length - 1];
   const indent = blockIndent(map);
   if (indent === undefined) return undefined;
   const blocks: EntryBlock[] = [];
@@ -105,7 +109,7 @@ function entryBlocks(map: YAMLMap, text: string, end: number): EntryBlock[] | un
     if (keyStart - lineStart !== indent || text.slice(lineStart, keyStart).trim() !== '') return undefined;
     const before = blocks[blocks.length - 1];
     if (before) Object.assign(before, { end: lineStart, fragmentEnd: keyStart });
-    blocks.push({ map, index, pair, start: lineStart, keyStart, end, fragmentEnd: end });
+    blocks.push({ map, path, index, pair, start: lineStart, keyStart, end, fragmentEnd: end });
   }
   return blocks;
 }
@@ -118,22 +122,23 @@ function blockAround(blocks: EntryBlock[], edit: Edit): EntryBlock | undefined {
   return blocks.find((b) => b.keyStart <= edit.start && edit.oldEnd <= b.end);
 }
 
-/** `text` of a node's range component, for the nodes around the replaced entry. */
+/** What has a `yaml` range: nodes and documents. */
 type RangeOwner = { range?: [number, number, number] | null };
 
 function replaceEntry(doc: Document, block: EntryBlock, edit: Edit, old: string, text: string): Document[] | undefined {
   const delta = text.length - old.length;
+  const lastInFile = block.fragmentEnd === old.length;
   const fragment = text.slice(block.start, block.fragmentEnd + delta);
   // The next key must still start a line; document markers and directives change what the file is.
   if (block.end < old.length && text[block.end + delta - 1] !== '\n') return undefined;
   if (/^(---|\.\.\.|%)/m.test(fragment)) return undefined;
+  // The errors of the old entry are replaced; an error elsewhere may have changed how the entry was read.
+  if (doc.errors.some((e) => e.pos[0] < block.start || e.pos[1] > block.fragmentEnd)) return undefined;
   const parser = new Parser();
   parser.offset = block.start;
   const parsed = Array.from(new Composer(parseOptions).compose(parser.parse(fragment)));
   if (parsed.length !== 1) return undefined;
   const part = parsed[0];
-  // The errors of the old entry are replaced; an error elsewhere may have changed how the entry was read.
-  if (doc.errors.some((e) => e.pos[0] < block.start || e.pos[1] > block.fragmentEnd)) return undefined;
   if (part.errors.length > 0 && !isLocalMistake(part.errors, edit, text, block.fragmentEnd + delta)) return undefined;
   const partRoot = part.contents;
   if (!isMap(partRoot) || partRoot.items.length !== 1 || blockIndent(partRoot) !== blockIndent(block.map)) return undefined;
@@ -147,14 +152,12 @@ function replaceEntry(doc: Document, block: EntryBlock, edit: Edit, old: string,
   const oldValueEnd = (block.pair.value as RangeOwner | null)?.range?.[2];
   const newValueEnd = (pair.value as RangeOwner | null)?.range?.[2];
   if (oldValueEnd === undefined || newValueEnd === undefined) return undefined;
-  if (block.fragmentEnd < old.length && (oldValueEnd < edit.oldEnd || block.fragmentEnd - oldValueEnd !== block.fragmentEnd + delta - newValueEnd)) return undefined;
+  if (!lastInFile && (oldValueEnd < edit.oldEnd || block.fragmentEnd - oldValueEnd !== block.fragmentEnd + delta - newValueEnd)) return undefined;
 
   // Where an offset of the old text is in the new one. Offsets inside the old entry exist only in its
   // own nodes (replaced) and in the ends of the nodes around it, which end where the entry ends. The
-  // last entry of the file was parsed with what follows it in the file (nothing): the ends of the
-  // document and its root mapping are those of the fragment.
-  const lastInFile = block.fragmentEnd === old.length;
-  if (lastInFile && block.map !== doc.contents) return undefined;
+  // last entry of the file (always a top-level one, see `reparse`) was parsed with what follows it in
+  // the file (nothing): the ends of the document and its root mapping are those of the fragment.
   const fragmentRanges = new Map<unknown, RangeOwner['range']>([
     [doc, (part as RangeOwner).range],
     [block.map, partRoot.range],
@@ -177,12 +180,11 @@ function replaceEntry(doc: Document, block: EntryBlock, edit: Edit, old: string,
     return offset;
   };
   // The nodes that contain the entry: checked before anything changes.
-  const containers = containersOf(doc.contents as Node, block.map);
-  const around: RangeOwner[] = [doc as RangeOwner, ...containers];
+  const around: RangeOwner[] = [doc as RangeOwner, ...block.path];
   const newRanges = around.map((node) => node.range?.map((offset, k) => moved(node, offset, k)) as [number, number, number] | undefined);
   if (unknownOffset) return undefined;
 
-  shiftAfter(containers, block.fragmentEnd, delta);
+  shiftAfter(block.path, block.fragmentEnd, delta);
   around.forEach((node, i) => {
     if (newRanges[i]) node.range = newRanges[i];
   });
@@ -218,22 +220,6 @@ function spliceProblems<T extends { pos: [number, number] }>(all: T[], fragment:
   const after = lastInFile ? [] : all.filter((p) => p.pos[0] >= block.fragmentEnd);
   for (const problem of after) problem.pos = [problem.pos[0] + delta, problem.pos[1] + delta];
   return [...all.filter((p) => p.pos[0] < block.start), ...fragment, ...after];
-}
-
-/** The mappings from `root` down to `target` (both included). */
-function containersOf(root: Node, target: YAMLMap): YAMLMap[] {
-  const path: YAMLMap[] = [];
-  let node: Node | null | undefined = root;
-  while (node && isMap(node)) {
-    path.push(node);
-    if (node === target) return path;
-    const next: Pair<unknown, unknown> | undefined = (node.items as Pair<unknown, unknown>[]).find((p) => {
-      const value = p.value as RangeOwner | null;
-      return value?.range && target.range && value.range[0] <= target.range[0] && target.range[1] <= value.range[1];
-    });
-    node = next?.value as Node | undefined;
-  }
-  return path;
 }
 
 /**
