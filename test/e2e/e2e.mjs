@@ -379,6 +379,8 @@ async function drive(page) {
     await shot(page, 'wizard-measures');
     const { file } = await previewAndApply('wizard-preview');
     docsShots['wizard-preview.png'] = file;
+    // As a person would: save once the edit shows (the tab turns dirty); a save before it lands saves nothing.
+    await page.locator('.tabs-container .tab.active.dirty').first().waitFor();
     await page.keyboard.press('Control+S');
     await waitForDisk(composeFile, (t) => t !== before, 'the hardened file saved');
     const cache = serviceBlock(fs.readFileSync(composeFile, 'utf8'), 'cache');
