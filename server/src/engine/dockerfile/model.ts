@@ -2,16 +2,15 @@
 // ARG-resolved base image references, the shipped stage and its chain of parents, effective USER
 // and base image family. Built on dockerfile-ast; every call into it is guarded, so a parser crash
 // yields a degraded model plus a syntax problem, never an exception.
-import './ast-memo';
-import { DockerfileParser } from 'dockerfile-ast';
 import type * as ast from 'dockerfile-ast';
+import { parseTree, type ParseReuse } from './ast';
 import type { Range } from 'vscode-languageserver-types';
 import { SourceText } from '../text';
 import type { ModelBase, SyntaxProblem } from '../types';
 import { builtinScope, expandVariables, type Expansion, type Scope, type VarDecl } from './args';
 import { classifyBaseImage, scratchInfo, type BaseImageInfo } from './base-images';
 import { parseImageRef, type ImageRef } from './image-ref';
-import { describe, validateSyntax } from './syntax';
+import { describe, validateTree, type InstructionProblems } from './syntax';
 
 export type { Expansion, Scope, VarDecl } from './args';
 export type { BaseImageFamily, BaseImageInfo } from './base-images';
@@ -244,6 +243,13 @@ export class Derived {
   }
 }
 
+/** What the previous version's parse built, for the next one (ast.ts). */
+const PARSE: DerivedKey<ParseReuse> = { name: 'dockerfile-ast instructions' };
+/** Each dockerfile-ast instruction's syntax problems (syntax.ts). */
+const SYNTAX: DerivedKey<InstructionProblems> = { name: 'syntax problems by instruction' };
+/** Each dockerfile-ast instruction read as a model instruction (before its stage is known). */
+const READ: DerivedKey<WeakMap<ast.Instruction, Instruction>> = { name: 'model instructions' };
+
 const DIRECTIVE_LINE = /^[ \t]*#[ \t]*([A-Za-z][A-Za-z0-9_-]*)[ \t]*=[ \t]*(.*?)[ \t]*$/;
 const FLAGGED = new Set(['FROM', 'ADD', 'COPY', 'RUN', 'HEALTHCHECK']);
 const EXEC_FORM_KEYWORDS = new Set(['CMD', 'ENTRYPOINT', 'RUN', 'SHELL', 'ADD', 'COPY', 'VOLUME']);
@@ -262,6 +268,12 @@ export interface ParseOptions {
   validate?: boolean;
   /** The previous version of the same file, while it is typed: its derived results are reused where the text did not change. */
   previous?: DockerfileModel;
+}
+
+/** A copy of a model instruction for another version of the file, in stage `stageIndex`. */
+function inStage(instruction: Instruction, stageIndex: number): Instruction {
+  const trigger = instruction.trigger && { ...instruction.trigger, stageIndex };
+  return { ...instruction, stageIndex, trigger };
 }
 
 /** A stage's image before its reference is resolved (or of an implicit stage: none). */
@@ -301,13 +313,14 @@ class ParsedDockerfile implements DockerfileModel {
     const escape = this.directives.find((d) => d.name === 'escape')?.value;
     this.escapeChar = escape === '`' ? '`' : '\\';
 
-    let document: ast.Dockerfile | null = null;
+    let parsed: ReturnType<typeof parseTree> | null = null;
     try {
-      document = DockerfileParser.parse(text);
+      parsed = parseTree(text, this.derived.earlier(PARSE));
+      this.derived.get(PARSE, () => parsed!.reuse);
     } catch (error) {
       this.degrade(`The Dockerfile parser failed (${describe(error)}); no security checks ran on this file.`);
     }
-    if (document) this.readInstructions(document);
+    if (parsed) this.readInstructions(parsed.tree);
     this.hasFrom = this.instructions.some((i) => i.keyword === 'FROM');
     const fragment = !this.hasFrom && this.instructions.some((i) => STAGE_KEYWORDS.has(i.keyword));
     if (fragment) this.joinImplicitStage();
@@ -320,7 +333,11 @@ class ParsedDockerfile implements DockerfileModel {
       const last = Math.min(instruction.endLine, this.source.lineCount - 1);
       for (let line = instruction.startLine; line <= last; line++) this.statementStarts[line] = instruction.startLine;
     }
-    if (validate) this.problems.push(...validateSyntax(text));
+    if (validate && parsed) {
+      const validation = validateTree(parsed.document, parsed.tree, this.derived.earlier(SYNTAX));
+      this.derived.get(SYNTAX, () => validation.byInstruction);
+      this.problems.push(...validation.problems);
+    }
   }
 
   statementStart(line: number): number {
@@ -372,10 +389,15 @@ class ParsedDockerfile implements DockerfileModel {
       this.degrade(`The Dockerfile parser failed (${describe(error)}); no security checks ran on this file.`);
       return;
     }
+    // An instruction the parse took from the previous version reads as it did then (only its stage may differ).
+    const earlier = this.derived.earlier(READ);
+    const read = this.derived.get(READ, () => new WeakMap<ast.Instruction, Instruction>());
     let stageIndex = -1;
     for (const node of nodes) {
-      const instruction = this.convert(node, stageIndex, false);
+      const before = earlier?.get(node);
+      const instruction = before ? inStage(before, stageIndex) : this.convert(node, stageIndex, false);
       if (!instruction) continue;
+      read.set(node, instruction);
       if (instruction.keyword === 'FROM') {
         stageIndex++;
         instruction.stageIndex = stageIndex;
@@ -673,7 +695,7 @@ class ParsedDockerfile implements DockerfileModel {
     const empty: Range = { start, end: start };
     let node: ast.Instruction;
     try {
-      node = DockerfileParser.parse('FROM').getInstructions()[0];
+      node = parseTree('FROM').tree.getInstructions()[0];
     } catch {
       node = this.instructions[0].node;
     }
