@@ -195,8 +195,14 @@ export function shellAt(model: DockerfileModel, instruction: Instruction): strin
   return stage.parent ? model.effectiveShell(stage.parent) : ['/bin/sh', '-c'];
 }
 
-/** Each RUN's commands, and the same by `reuseKey` for the next version of the file. */
-const COMMANDS: DerivedKey<{ byInstruction: Map<Instruction, ShellCommand[]>; byText: Map<string, ShellCommand[]> }> = { name: 'commands of each RUN' };
+/** Each RUN's commands, and the same by `reuseKey` (with where the RUN started) for the next version of the file. */
+const COMMANDS: DerivedKey<{ byInstruction: Map<Instruction, ShellCommand[]>; byText: Map<string, ReadRun> }> = { name: 'commands of each RUN' };
+
+interface ReadRun {
+  /** Document offset of the RUN when it was read. */
+  offset: number;
+  commands: ShellCommand[];
+}
 
 /**
  * Every command a RUN instruction runs (its own, then the nested ones of each), in document
@@ -208,24 +214,51 @@ export function commandsOf(model: DockerfileModel, instruction: Instruction): Sh
   let commands = store.byInstruction.get(instruction);
   if (commands) return commands;
   const key = reuseKey(model, instruction);
+  const offset = model.source.offsetAt(instruction.range.start);
   const earlier = key === undefined ? undefined : model.derived.earlier(COMMANDS)?.byText.get(key);
-  // The previous version's commands are what reading this RUN again gives, but for the instruction they belong to.
-  commands = earlier ? earlier.map((command) => ({ ...command, instruction })) : readRunSorted(model, instruction);
+  // The previous version read the same text at the same line and column: its commands, moved to where
+  // the RUN starts now (text typed on an earlier line) and given to this version's instruction.
+  commands = earlier ? movedBy(earlier.commands, offset - earlier.offset, instruction) : readRunSorted(model, instruction);
   store.byInstruction.set(instruction, commands);
-  if (key !== undefined) store.byText.set(key, commands);
+  if (key !== undefined) store.byText.set(key, { offset, commands });
   return commands;
 }
 
 /**
- * What reading a RUN depends on: its exact text and where it starts (offsets and positions of every
- * word follow from them), the escape character and the shell it runs under.
+ * What reading a RUN depends on: its exact text and the line and column it starts at (the offsets of
+ * its words follow from where it starts), the escape character and the shell it runs under.
  */
 function reuseKey(model: DockerfileModel, instruction: Instruction): string | undefined {
   if (instruction.keyword !== 'RUN' || !instruction.argsRange) return undefined;
   const { start, end } = instruction.range;
-  const from = model.source.offsetAt(start);
-  const text = model.source.text.slice(from, model.source.offsetAt(end));
-  return `${from} ${start.line} ${start.character} ${model.escapeChar} ${shellAt(model, instruction).join('\0')}\n${text}`;
+  const text = model.source.text.slice(model.source.offsetAt(start), model.source.offsetAt(end));
+  return `${start.line} ${start.character} ${model.escapeChar} ${shellAt(model, instruction).join('\0')}\n${text}`;
+}
+
+/** `commands` with every document offset moved by `delta` (their ranges stay), for `instruction`. */
+function movedBy(commands: ShellCommand[], delta: number, instruction: Instruction): ShellCommand[] {
+  if (delta === 0) return commands.map((command) => ({ ...command, instruction }));
+  const moved = new Map<ShellWord, ShellWord>();
+  const word = (w: ShellWord): ShellWord => {
+    let m = moved.get(w);
+    if (!m) moved.set(w, (m = { ...w, start: w.start + delta, end: w.end + delta, charOffsets: w.charOffsets.map((o) => o + delta) }));
+    return m;
+  };
+  const at = (offset: number | null) => (offset === null ? null : offset + delta);
+  return commands.map((command) => ({
+    ...command,
+    instruction,
+    assignments: command.assignments.map(word),
+    argv: command.argv.map(word),
+    redirects: command.redirects.map((redirect) => ({ ...redirect, target: redirect.target && word(redirect.target) })),
+    heredocs: command.heredocs.map((heredoc) => ({ ...heredoc, charOffsets: heredoc.charOffsets.map((o) => o + delta) })),
+    start: command.start + delta,
+    end: command.end + delta,
+    previousEnd: at(command.previousEnd),
+    nextStart: at(command.nextStart),
+    // Its words were moved: programOf finds them again.
+    program: undefined,
+  }));
 }
 
 function readRunSorted(model: DockerfileModel, instruction: Instruction): ShellCommand[] {
