@@ -327,6 +327,7 @@ export class ContainerGuardServer {
 
   /** Analyzes the newest version soon; versions superseded meanwhile are never analyzed. */
   private schedule(uri: string): void {
+    this.memory.busy();
     if (this.pending.has(uri)) return;
     this.pending.add(uri);
     setImmediate(() => void this.validate(uri));
