@@ -5,18 +5,22 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyze } from '../../server/src/engine/engine';
 import { applyEdits } from '../../server/src/engine/text';
-import { copyFinding, withLazyFixes } from '../../server/src/engine/lazy-fixes';
+import { buildsFixesWhenRead, copyFinding, withLazyFixes } from '../../server/src/engine/lazy-fixes';
 import type { Finding, Fix } from '../../server/src/engine/types';
 
 const compose = ['services:', '  web:', '    image: nginx:1.27', '    environment:', '      LOG_LEVEL: info', '  db:', '    image: postgres:16', ''].join('\n');
-const isLazy = (finding: Finding) => typeof Object.getOwnPropertyDescriptor(finding, 'fixes')?.get === 'function';
+const edited = { kind: 'compose' as const, fixesWhenRead: true };
 
 describe('lazy fixes', () => {
   it('are not built by the analysis, and are the right edits when read', () => {
-    const analysis = analyze(compose, { kind: 'compose', settings: undefined });
+    const analysis = analyze(compose, edited);
     const summaries = analysis.findings.filter((finding) => finding.ruleId === 'CG-C100');
     assert.deepEqual(summaries.map((finding) => finding.service), ['web', 'db']);
-    assert.ok(summaries.every(isLazy), 'the published summaries still hold their fixes unbuilt');
+    assert.ok(summaries.every(buildsFixesWhenRead), 'the published summaries still hold their fixes unbuilt');
+    // Without the option (the CLI, fix rounds) every fix is built during the analysis, and they are the same.
+    const eager = analyze(compose, { kind: 'compose' });
+    assert.ok(!eager.findings.some(buildsFixesWhenRead));
+    assert.deepEqual(eager.findings, analysis.findings);
     const memory = summaries[0].fixes.find((fix) => /memory/i.test(fix.title) || /limits/i.test(fix.title));
     assert.ok(memory, summaries[0].fixes.map((fix) => fix.title).join(', '));
     const fixed = applyEdits(compose, memory.edits);
@@ -26,11 +30,11 @@ describe('lazy fixes', () => {
   });
 
   it('come out empty once the next version took the tree over, and stay as read before', () => {
-    const first = analyze(compose, { kind: 'compose' });
+    const first = analyze(compose, edited);
     const [web, db] = first.findings.filter((finding) => finding.ruleId === 'CG-C100');
     const readBefore = web.fixes;
     assert.ok(readBefore.length > 0);
-    analyze(compose.replace('LOG_LEVEL: info', 'LOG_LEVEL: infox'), { kind: 'compose', previous: first });
+    analyze(compose.replace('LOG_LEVEL: info', 'LOG_LEVEL: infox'), { ...edited, previous: first });
     assert.deepEqual(db.fixes, [], 'built from a tree that has moved on: none rather than wrong ones');
     assert.equal(web.fixes, readBefore);
   });
@@ -38,7 +42,8 @@ describe('lazy fixes', () => {
   it('are kept unbuilt by copies, and built once', () => {
     let builds = 0;
     const fixes: Fix[] = [{ title: 'x', edits: [], isPreferred: false }];
-    const finding = withLazyFixes({ message: 'm', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } }, ruleId: 'CG-X' }, () => (builds++, fixes), () => true);
+    const source = { fixesWhenRead: true, isCurrent: () => true };
+    const finding = withLazyFixes({ message: 'm', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } }, ruleId: 'CG-X' }, () => (builds++, fixes), source);
     const copy = copyFinding(finding, { severity: 'info' as const });
     assert.equal(builds, 0);
     assert.equal(copy.severity, 'info');

@@ -67,6 +67,11 @@ export interface AnalyzeOptions {
    * see dockerfile/shell.ts). The previous analysis is out of date afterwards.
    */
   previous?: Analysis;
+  /**
+   * Build the fixes that insert a missing measure into a Compose service when they are read, not during
+   * the analysis (lazy-fixes.ts): for a document being edited, whose fixes are read only by a code action.
+   */
+  fixesWhenRead?: boolean;
 }
 
 /** A parsed file together with its analysis, so code actions can reuse the model. */
@@ -207,6 +212,7 @@ function composeProjectOf(text: string, options: AnalyzeOptions, settings: Engin
   return new ComposeProject(filePath, text, readFile, {
     analyzeMember: (file, memberText, variables) => analyze(memberText, { kind: 'compose', settings, filePath: file, readFile, listDir: options.listDir, git: options.git, projectMember: { variables } }).findings,
     previous: previousCompose(options),
+    fixesWhenRead: options.fixesWhenRead,
   });
 }
 
@@ -264,7 +270,7 @@ export function analyze(text: string, options: AnalyzeOptions): Analysis {
     suppressions = parseSuppressions(model, foreignIdIndex);
   } else {
     const project = composeProjectOf(text, options, settings);
-    const compose: ComposeModel = project?.self.model ?? parseCompose(text, { variables: options.projectMember?.variables, previous: previousCompose(options) });
+    const compose: ComposeModel = project?.self.model ?? parseCompose(text, { variables: options.projectMember?.variables, previous: previousCompose(options), fixesWhenRead: options.fixesWhenRead });
     context.composeProject = project;
     suppressions = parseSuppressions(compose, foreignIdIndex, composeServiceBlocks(compose));
     findings = withoutFragmentAbsence(runRules(composeRules, compose, context, settings, problems), compose, suppressions);

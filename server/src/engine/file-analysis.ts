@@ -52,7 +52,7 @@ export interface FileContext {
    * `overrides` change settings for this call only (the wizard analyzes with `summarize: false`);
    * `previous` is the analysis of the version before, while the file is typed (see AnalyzeOptions).
    */
-  analyze(text: string, overrides?: Partial<EngineSettings>, options?: Pick<AnalyzeOptions, 'validate' | 'previous'>): Analysis;
+  analyze(text: string, overrides?: Partial<EngineSettings>, options?: Pick<AnalyzeOptions, 'validate' | 'previous' | 'fixesWhenRead'>): Analysis;
 }
 
 export interface FileAnalysis extends FileContext {

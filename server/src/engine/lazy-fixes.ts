@@ -9,14 +9,29 @@
 // actions from the current analysis). Once the model has handed its tree over they come out empty, not wrong.
 import type { Fix, RuleFinding } from './types';
 
-/** `finding` with `fixes` built by `build` on first read, while `isCurrent()`. */
-export function withLazyFixes<F extends Omit<RuleFinding, 'fixes'>>(finding: F, build: () => Fix[], isCurrent: () => boolean): F & { fixes: Fix[] } {
+/** Where lazily built fixes come from: a model that says whether to build them lazily and whether it is still current. */
+export interface FixSource {
+  readonly fixesWhenRead: boolean;
+  isCurrent(): boolean;
+}
+
+/**
+ * `finding` with the fixes `build` makes: built on first read (while `source` is current) when the
+ * source builds fixes when read, else at once (the CLI and fix rounds read every fix anyway).
+ */
+export function withLazyFixes<F extends Omit<RuleFinding, 'fixes'>>(finding: F, build: () => Fix[], source: FixSource): F & { fixes: Fix[] } {
+  if (!source.fixesWhenRead) return Object.assign(finding, { fixes: build() });
   let fixes: Fix[] | undefined;
   return Object.defineProperty(finding, 'fixes', {
-    get: () => (fixes ??= isCurrent() ? build() : []),
+    get: () => (fixes ??= source.isCurrent() ? build() : []),
     enumerable: true,
     configurable: true,
   }) as F & { fixes: Fix[] };
+}
+
+/** Whether a finding's fixes are still to be built on first read. */
+export function buildsFixesWhenRead(finding: RuleFinding): boolean {
+  return typeof Object.getOwnPropertyDescriptor(finding, 'fixes')?.get === 'function';
 }
 
 /** `{ ...finding, ...extra }`, except that fixes not built yet are not built by the copy. */

@@ -66,7 +66,8 @@ export class AnalysisRunner {
    */
   async analyze(file: FileContext, text: string, uri?: string, previous?: Analysis): Promise<Analysis> {
     const worker = text.length > workerThreshold ? this.startWorker() : undefined;
-    if (!worker) return file.analyze(text, undefined, { previous });
+    // An open document's fixes are read by code actions only: built when asked for (lazy-fixes.ts).
+    if (!worker) return file.analyze(text, undefined, { previous, fixesWhenRead: true });
     const id = this.nextId++;
     const request: WorkerRequest = { id, uri, kind: file.kind, settings: file.settings, buildTarget: file.buildTarget, filePath: file.filePath, text };
     const response = await new Promise<WorkerResponse>((resolve) => {

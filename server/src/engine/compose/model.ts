@@ -142,6 +142,8 @@ export interface ComposeModel extends ModelBase {
    * built fixes (lazy-fixes.ts) come out empty.
    */
   isCurrent(): boolean;
+  /** Whether insertion fixes are built when read (a document being edited) or at once (see lazy-fixes.ts). */
+  readonly fixesWhenRead: boolean;
 }
 
 /**
@@ -181,10 +183,12 @@ export interface ComposeParseOptions {
   variables?: VariableLookup;
   /** The model of an earlier version of the same file, while it is edited: its YAML tree is taken over. */
   previous?: ComposeModel;
+  /** Build the fixes of insertion findings when they are read (see lazy-fixes.ts): for a document being edited. */
+  fixesWhenRead?: boolean;
 }
 
 export function parseCompose(text: string, options: ComposeParseOptions = {}): ComposeModel {
-  return new ComposeFile(text, options.variables, options.previous?.takeParse());
+  return new ComposeFile(text, options.variables, options.previous?.takeParse(), options.fixesWhenRead === true);
 }
 
 class ComposeFile implements ComposeModel {
@@ -204,7 +208,7 @@ class ComposeFile implements ComposeModel {
   /** Set once the next version took the YAML tree (see takeParse). */
   private handedOver = false;
 
-  constructor(text: string, variables?: VariableLookup, previous?: YamlParse) {
+  constructor(text: string, variables?: VariableLookup, previous?: YamlParse, readonly fixesWhenRead = false) {
     this.variables = variables;
     this.source = new SourceText(text);
     let parsed: Document[] = [];

@@ -93,6 +93,8 @@ export interface ProjectOptions {
   analyzeMember?: (file: string, text: string, variables: VariableLookup) => Diagnosed[];
   /** The model of the analyzed file's previous version, while it is edited (see `parseCompose`). */
   previous?: ComposeModel;
+  /** See ComposeParseOptions.fixesWhenRead. */
+  fixesWhenRead?: boolean;
 }
 
 const remote = /^[a-z][a-z0-9+.-]*:\/\/|^git@/i;
@@ -132,7 +134,7 @@ export class ComposeProject {
     const dotenv = this.readText(path.join(dir, '.env'));
     const env = dotenv === undefined ? undefined : parseDotEnv(dotenv);
     this.variables = env?.lookup ?? none;
-    this.self = { path: file, text, model: parseCompose(text, { variables: this.variables, previous: options.previous }), variables: this.variables };
+    this.self = { path: file, text, model: parseCompose(text, { variables: this.variables, previous: options.previous, fixesWhenRead: options.fixesWhenRead }), variables: this.variables };
     this.loaded.set(file, this.self);
     for (const member of this.mainPaths(file, env?.values.get('COMPOSE_FILE'), env?.values.get('COMPOSE_PATH_SEPARATOR'))) {
       const loaded = member === file ? this.self : this.load(member, this.variables);

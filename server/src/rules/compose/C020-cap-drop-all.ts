@@ -36,7 +36,7 @@ export const rule: Rule<ComposeModel> = {
           const edit = insertIntoService(model, service, 'cap_drop', { sequence: ['ALL'] });
           return edit ? [{ title: 'Add "cap_drop: [ALL]"', edits: [edit], isPreferred: false }] : [];
         };
-        findings.push(withLazyFixes({ message, range: service.keyRange, absentIn: service.name }, fixes, () => model.isCurrent()));
+        findings.push(withLazyFixes({ message, range: service.keyRange, absentIn: service.name }, fixes, model));
         continue;
       }
       const verdict = dropsAll(model, entry);

@@ -45,7 +45,7 @@ export const rule: Rule<ComposeModel> = {
       const entry = view.get('security_opt');
       if (!entry) {
         const message = `Service "${service.name}" does not set "no-new-privileges": processes can gain privileges through setuid binaries. Add "security_opt: [${OPTION}]".`;
-        findings.push(withLazyFixes({ message, range: service.keyRange, absentIn: service.name }, () => addSecurityOptFixes(model, service), () => model.isCurrent()));
+        findings.push(withLazyFixes({ message, range: service.keyRange, absentIn: service.name }, () => addSecurityOptFixes(model, service), model));
         continue;
       }
       weak.push(...inspect(model, entry, service));

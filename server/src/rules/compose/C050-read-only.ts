@@ -44,7 +44,7 @@ export const rule: Rule<ComposeModel> = {
             : insertPairsIntoService(model, service, [['read_only', { scalar: 'true' }]]);
           return edit ? [{ title: withTmp ? 'Add "read_only: true" with a tmpfs for /tmp' : 'Add "read_only: true"', edits: [edit], isPreferred: false }] : [];
         };
-        findings.push(withLazyFixes({ message, range: service.keyRange, absentIn: service.name }, fixes, () => model.isCurrent()));
+        findings.push(withLazyFixes({ message, range: service.keyRange, absentIn: service.name }, fixes, model));
         continue;
       }
       const hit = weakValue(model, service, entry);

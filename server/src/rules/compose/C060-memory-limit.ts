@@ -26,7 +26,7 @@ export const rule: Rule<ComposeModel> = {
         const fix = limitsFix(model, service);
         return fix ? [{ title: fix.title, edits: [fix.edit], isPreferred: false }] : [];
       };
-      findings.push(withLazyFixes({ message, range: service.keyRange, absentIn: service.name }, fixes, () => model.isCurrent()));
+      findings.push(withLazyFixes({ message, range: service.keyRange, absentIn: service.name }, fixes, model));
     }
     return findings;
   },

@@ -40,7 +40,7 @@ export const rule: Rule<ComposeModel> = {
           const fix = limitsFix(model, service);
           return fix ? [{ title: fix.title, edits: [fix.edit], isPreferred: false }] : [];
         };
-        findings.push(withLazyFixes({ message, range: service.keyRange, absentIn: service.name }, fixes, () => model.isCurrent()));
+        findings.push(withLazyFixes({ message, range: service.keyRange, absentIn: service.name }, fixes, model));
         continue;
       }
       // A value that limits nothing is a finding on that value, unless another CPU setting limits.

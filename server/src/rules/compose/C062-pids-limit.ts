@@ -38,7 +38,7 @@ export const rule: Rule<ComposeModel> = {
           const edit = insertPairsIntoService(model, service, [['pids_limit', { scalar: PIDS_LIMIT }]]);
           return edit ? [{ title: `Add "pids_limit: ${PIDS_LIMIT}"`, edits: [edit], isPreferred: false }] : [];
         };
-        findings.push(withLazyFixes({ message, range: service.keyRange, absentIn: service.name }, fixes, () => model.isCurrent()));
+        findings.push(withLazyFixes({ message, range: service.keyRange, absentIn: service.name }, fixes, model));
         continue;
       }
       for (const entry of entries) if (isUnlimitedPids(model, entry)) weak.push(weakHit(model, service, entry));

@@ -46,7 +46,7 @@ export const rule: Rule<ComposeModel> = {
           const edit = insertPairsIntoService(model, service, [['ulimits', { mapping: LIMITS }]]);
           return edit ? [{ title: 'Add "ulimits" for nproc and nofile', edits: [edit], isPreferred: false }] : [];
         };
-        findings.push(withLazyFixes({ message, range: service.keyRange, absentIn: service.name }, fixes, () => model.isCurrent()));
+        findings.push(withLazyFixes({ message, range: service.keyRange, absentIn: service.name }, fixes, model));
         continue;
       }
       const limits = model.viewOf(entry.rawValue, entry.via);

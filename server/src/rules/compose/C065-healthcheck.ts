@@ -97,7 +97,7 @@ function missing(model: ComposeModel, service: ComposeService, built?: { why: st
     related: built?.related ? [built.related] : undefined,
     absentIn: service.name,
   };
-  return withLazyFixes(finding, fixes, () => model.isCurrent());
+  return withLazyFixes(finding, fixes, model);
 }
 
 /** `disable: true` (reported on its value) or a `test` list whose first item is NONE (on the list). */

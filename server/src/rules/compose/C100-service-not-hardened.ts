@@ -1,7 +1,7 @@
 // CG-C100: the summary of a Compose service's missing hardening (catalogue §6.1). The members are the
 // rules that declare a `measure` in their metadata; with `summarize` on, the engine hands this rule the
 // absence findings of one service and publishes the one finding built here instead of theirs.
-import { withLazyFixes } from '../../engine/lazy-fixes';
+import { buildsFixesWhenRead, withLazyFixes } from '../../engine/lazy-fixes';
 import type { Finding, Fix, SummaryRule } from '../../engine/types';
 
 /** Labels listed in the message before "+N more". */
@@ -29,8 +29,8 @@ export const rule: SummaryRule = {
       service,
       members: ordered.map((member) => member.ruleId),
     };
-    // Built when read, from the members' fixes (which are built when read themselves: lazy-fixes.ts).
-    return withLazyFixes(summary, () => measureFixes(ordered), () => true);
+    // Built when read, like the members' fixes they are made of (lazy-fixes.ts).
+    return withLazyFixes(summary, () => measureFixes(ordered), { fixesWhenRead: ordered.some(buildsFixesWhenRead), isCurrent: () => true });
   },
 };
 

@@ -59,7 +59,7 @@ export const rule: Rule<ComposeModel> = {
         return edit ? [{ title: `Add log rotation (${maxSize ? `max-size: ${MAX_SIZE}` : what})`, edits: [edit], isPreferred: false }] : [];
       };
       const message = `Service "${service.name}" logs with the json-file driver${driver && !driver.isNull ? '' : " (Docker's default)"} and no "max-size": its log file grows without limit, so a chatty or hostile process can fill the host disk. Set logging.options.max-size (and max-file).`;
-      findings.push(withLazyFixes({ message, range: service.keyRange, absentIn: service.name }, fixes, () => model.isCurrent()));
+      findings.push(withLazyFixes({ message, range: service.keyRange, absentIn: service.name }, fixes, model));
     }
     for (const group of groupByWritten(weak)) {
       const { written, edit } = group.data;
