@@ -48,7 +48,14 @@ export function isSecretName(name: string): boolean {
   return judgeSecretName(name);
 }
 
+/**
+ * Every secret word (and `password`) contains one of these, so a name without any of them is not a
+ * secret name: most names are dismissed without splitting them into words.
+ */
+const SECRET_WORD_PARTS = /pass|pwd|pword|secret|token|key|cred/;
+
 function judgeSecretName(name: string): boolean {
+  if (!SECRET_WORD_PARTS.test(name.toLowerCase())) return false;
   const words = nameWords(name);
   if (words.length === 0) return false;
   const joined = words.join('_');
