@@ -9,8 +9,13 @@ interface Remembered {
   stats: Map<string, fs.Stats | undefined>;
   texts: Map<string, string | undefined>;
   listings: Map<string, string[] | undefined>;
+  /** A folder's names lower-cased (ASCII only), undefined when it cannot be listed. */
+  lowerNames: Map<string, Set<string> | undefined>;
   memos: Map<string, unknown>;
 }
+
+/** Lower-cases A–Z only, the case a case-insensitive disk ignores in the names looked up here. */
+const asciiLower = (name: string) => name.replace(/[A-Z]+/g, (upper) => upper.toLowerCase());
 
 function remembered<K, V>(map: Map<K, V> | undefined, key: K, read: () => V): V {
   if (!map) return read();
@@ -25,12 +30,13 @@ export class DiskReader {
 
   /** With `remember`, every read is kept for the reader's lifetime: files must not change meanwhile except through `forget`. */
   constructor(options: { remember?: boolean } = {}) {
-    this.cache = options.remember ? { stats: new Map(), texts: new Map(), listings: new Map(), memos: new Map() } : undefined;
+    this.cache = options.remember ? { stats: new Map(), texts: new Map(), listings: new Map(), lowerNames: new Map(), memos: new Map() } : undefined;
   }
 
   /** `fs.statSync`, undefined when the path does not exist or cannot be read. */
   stat(file: string): fs.Stats | undefined {
     return remembered(this.cache?.stats, file, () => {
+      if (this.absentFromListing(file)) return undefined;
       try {
         // No exception for a missing file: most lookups miss, and building an Error costs more than the stat.
         return fs.statSync(file, { throwIfNoEntry: false });
@@ -62,6 +68,24 @@ export class DiskReader {
     });
   }
 
+  /**
+   * Whether a remembered listing of the file's folder shows that it does not exist. Most lookups (config
+   * files and `.git` in every folder of a run, Compose files beside each file) miss, and one listing per
+   * folder answers them all instead of one stat each. Names are compared ignoring ASCII case, so a
+   * case-insensitive disk's file is still stat-ed; only ASCII names are answered from the listing.
+   */
+  private absentFromListing(file: string): boolean {
+    if (!this.cache) return false;
+    const name = path.basename(file);
+    if (name === '' || name === '.' || name === '..' || !/^[\x20-\x7e]+$/.test(name)) return false;
+    const dir = path.dirname(file);
+    const names = remembered(this.cache.lowerNames, dir, () => {
+      const listing = this.list(dir);
+      return listing && new Set(listing.map(asciiLower));
+    });
+    return names !== undefined && !names.has(asciiLower(name));
+  }
+
   /** A value computed from one file (`kind` names the computation), remembered like the reads; `forget(file)` drops it. */
   memo<V>(kind: string, file: string, compute: () => V): V {
     return remembered(this.cache?.memos as Map<string, V> | undefined, `${kind}\0${file}`, compute);
@@ -73,6 +97,7 @@ export class DiskReader {
     this.cache.stats.delete(file);
     this.cache.texts.delete(file);
     this.cache.listings.delete(path.dirname(file));
+    this.cache.lowerNames.delete(path.dirname(file));
     for (const key of [...this.cache.memos.keys()]) if (key.endsWith(`\0${file}`)) this.cache.memos.delete(key);
   }
 }
