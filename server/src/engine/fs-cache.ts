@@ -75,15 +75,17 @@ export class DiskReader {
    * case-insensitive disk's file is still stat-ed; only ASCII names are answered from the listing.
    */
   private absentFromListing(file: string): boolean {
-    if (!this.cache) return false;
+    const cache = this.cache;
+    if (!cache) return false;
     const name = path.basename(file);
     if (name === '' || name === '.' || name === '..' || !/^[\x20-\x7e]+$/.test(name)) return false;
     const dir = path.dirname(file);
-    const names = remembered(this.cache.lowerNames, dir, () => {
+    const names = remembered(cache.lowerNames, dir, () => {
       const listing = this.list(dir);
       return listing && new Set(listing.map(asciiLower));
     });
-    return names !== undefined && !names.has(asciiLower(name));
+    // A folder that cannot be listed may itself be missing (`.git/HEAD` where there is no `.git`).
+    return names === undefined ? this.absentFromListing(dir) : !names.has(asciiLower(name));
   }
 
   /** A value computed from one file (`kind` names the computation), remembered like the reads; `forget(file)` drops it. */
