@@ -4,7 +4,8 @@
 // 1. dockerfile-ast scans an instruction's text again on every getArguments() call, and the model and
 //    the validator ask many times per instruction. The parser here builds instructions of subclasses
 //    that scan once. Callers still get fresh Argument objects with fresh ranges every time: the library
-//    mutates returned ranges in place (From.getImageNameRange() shortens the image range).
+//    mutates returned ranges in place (From.getImageNameRange() replaces the image range's end); the
+//    positions in them are shared, as neither the libraries nor the engine change a position's fields.
 // 2. While a file is typed, most instructions keep their text and position. Such an instruction is
 //    taken from the previous version's tree instead of being built again, so what was derived from it
 //    (its arguments, its syntax problems, its model instruction) is reused too (see `ParseReuse`).
@@ -32,9 +33,11 @@ function scanningOnce(Base: InstructionClass): InstructionClass {
       // Set from inside the library's constructors too (JSONInstruction reads its arguments there), so
       // this is a plain property, not a class field that the constructor would reset afterwards.
       const args = (this[RAW_ARGUMENTS] ??= super.getRawArguments());
+      // A fresh range object (its start or end may be replaced), sharing the positions: nothing changes
+      // a position in place, and a RUN's arguments are handed out over a dozen times per parse.
       return args.map((arg) => {
         const { start, end } = arg.getRange();
-        return new ArgumentClass(arg.getValue(), { start: { line: start.line, character: start.character }, end: { line: end.line, character: end.character } });
+        return new ArgumentClass(arg.getValue(), { start, end });
       });
     }
   } as unknown as InstructionClass;
