@@ -138,9 +138,10 @@ function isFileEntry(dir: string, entry: fs.Dirent): boolean {
 
 /**
  * Recognised files under the given paths, in a stable order. A named file is taken with `--kind`
- * whatever its name; a path that holds no recognised file is an error.
+ * whatever its name; a path that holds no recognised file is an error. The folders listed are given
+ * to `disk`, whose lookups beside each file (config files, `.git`, Compose files) then need no disk access.
  */
-function collectFiles(paths: string[], kind: FileKind | undefined, errors: string[]): FileToCheck[] {
+function collectFiles(paths: string[], kind: FileKind | undefined, errors: string[], disk: DiskReader): FileToCheck[] {
   const files: FileToCheck[] = [];
   const seen = new Set<string>();
   const add = (file: string, fileKind: FileKind) => {
@@ -157,6 +158,7 @@ function collectFiles(paths: string[], kind: FileKind | undefined, errors: strin
       errors.push(`${dir}: cannot read directory (${errorCode(error)})`);
       return 0;
     }
+    disk.rememberListing(path.resolve(dir), entries.map((entry) => entry.name));
     let found = 0;
     for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
       const full = path.join(dir, entry.name);
@@ -463,9 +465,8 @@ function runWorker(input: WorkerInput, port: NonNullable<typeof parentPort>): vo
 const yieldToWorkers = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Every file's outcome, in file order: checked by `threads` threads (the main thread and workers). */
-async function checkAll(files: FileToCheck[], options: Options, threads: number): Promise<FileOutcome[]> {
+async function checkAll(files: FileToCheck[], options: Options, threads: number, disk: DiskReader): Promise<FileOutcome[]> {
   const outcomes: FileOutcome[] = new Array(files.length);
-  const disk = new DiskReader({ remember: true });
   if (threads <= 1) {
     files.forEach((file, index) => (outcomes[index] = checkFile(file, options, disk)));
     return outcomes;
@@ -535,9 +536,11 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const errors: string[] = [];
-  const files = collectFiles(options.paths, options.kind, errors);
+  // Remembers what it reads for this run (see DiskReader).
+  const disk = new DiskReader({ remember: true });
+  const files = collectFiles(options.paths, options.kind, errors, disk);
   // `--fix` writes files that other files' checks may read (a Compose file beside a Dockerfile): one thread, in order.
-  const outcomes = await checkAll(files, options, options.fix ? 1 : threadCount(files.length));
+  const outcomes = await checkAll(files, options, options.fix ? 1 : threadCount(files.length), disk);
   const results: FileResult[] = [];
   const reportedConfigs = new Set<string>();
   for (const outcome of outcomes) {

@@ -68,6 +68,11 @@ export class DiskReader {
     });
   }
 
+  /** A folder's names as `fs.readdirSync(dir)` gives them, read by the caller (the CLI's walk): not listed again. */
+  rememberListing(dir: string, names: string[]): void {
+    if (this.cache && !this.cache.listings.has(dir)) this.cache.listings.set(dir, names);
+  }
+
   /**
    * Whether a remembered listing of the file's folder shows that it does not exist. Most lookups (config
    * files and `.git` in every folder of a run, Compose files beside each file) miss, and one listing per
@@ -78,14 +83,17 @@ export class DiskReader {
     const cache = this.cache;
     if (!cache) return false;
     const name = path.basename(file);
-    if (name === '' || name === '.' || name === '..' || !/^[\x20-\x7e]+$/.test(name)) return false;
     const dir = path.dirname(file);
-    const names = remembered(cache.lowerNames, dir, () => {
+    if (dir === file || name === '' || name === '.' || name === '..' || !/^[\x20-\x7e]+$/.test(name)) return false;
+    if (!cache.lowerNames.has(dir)) {
+      // A folder missing from its own folder's listing is not listed (a failed listing throws, which costs
+      // more than the stat it saves): `.git/HEAD` where there is no `.git`.
+      if (this.absentFromListing(dir)) return true;
       const listing = this.list(dir);
-      return listing && new Set(listing.map(asciiLower));
-    });
-    // A folder that cannot be listed may itself be missing (`.git/HEAD` where there is no `.git`).
-    return names === undefined ? this.absentFromListing(dir) : !names.has(asciiLower(name));
+      cache.lowerNames.set(dir, listing && new Set(listing.map(asciiLower)));
+    }
+    const names = cache.lowerNames.get(dir);
+    return names !== undefined && !names.has(asciiLower(name));
   }
 
   /** A value computed from one file (`kind` names the computation), remembered like the reads; `forget(file)` drops it. */
