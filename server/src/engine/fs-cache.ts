@@ -9,13 +9,11 @@ interface Remembered {
   stats: Map<string, fs.Stats | undefined>;
   texts: Map<string, string | undefined>;
   listings: Map<string, string[] | undefined>;
-  /** A folder's names lower-cased (ASCII only), undefined when it cannot be listed. */
+  /** A folder's names lower-cased, undefined when it cannot be listed. */
   lowerNames: Map<string, Set<string> | undefined>;
   memos: Map<string, unknown>;
 }
 
-/** Lower-cases A–Z only, the case a case-insensitive disk ignores in the names looked up here. */
-const asciiLower = (name: string) => name.replace(/[A-Z]+/g, (upper) => upper.toLowerCase());
 
 function remembered<K, V>(map: Map<K, V> | undefined, key: K, read: () => V): V {
   if (!map) return read();
@@ -76,8 +74,9 @@ export class DiskReader {
   /**
    * Whether a remembered listing of the file's folder shows that it does not exist. Most lookups (config
    * files and `.git` in every folder of a run, Compose files beside each file) miss, and one listing per
-   * folder answers them all instead of one stat each. Names are compared ignoring ASCII case, so a
-   * case-insensitive disk's file is still stat-ed; only ASCII names are answered from the listing.
+   * folder answers them all instead of one stat each. Names are compared ignoring case, so a
+   * case-insensitive disk's file is still stat-ed; only ASCII names are answered from the listing (a
+   * disk may store other names in another Unicode normalization form).
    */
   private absentFromListing(file: string): boolean {
     const cache = this.cache;
@@ -90,10 +89,10 @@ export class DiskReader {
       // more than the stat it saves): `.git/HEAD` where there is no `.git`.
       if (this.absentFromListing(dir)) return true;
       const listing = this.list(dir);
-      cache.lowerNames.set(dir, listing && new Set(listing.map(asciiLower)));
+      cache.lowerNames.set(dir, listing && new Set(listing.map((entry) => entry.toLowerCase())));
     }
     const names = cache.lowerNames.get(dir);
-    return names !== undefined && !names.has(asciiLower(name));
+    return names !== undefined && !names.has(name.toLowerCase());
   }
 
   /** A value computed from one file (`kind` names the computation), remembered like the reads; `forget(file)` drops it. */
