@@ -11,7 +11,7 @@ import { kindFromFileName } from './engine/file-kind';
 import { fixUntilStable } from './engine/fix-all';
 import { DiskReader } from './engine/fs-cache';
 import { defaultSettings } from './engine/settings';
-import type { Diagnosed, FileKind } from './engine/types';
+import type { Diagnosed, FileKind, Fix } from './engine/types';
 
 const helpText = `Usage: container-guard check [paths…] [options]
 
@@ -196,14 +196,29 @@ function collectFiles(paths: string[], kind: FileKind | undefined, errors: strin
 interface FileResult {
   path: string;
   kind: FileKind;
-  findings: Diagnosed[];
+  findings: Reported[];
+}
+
+/**
+ * What the output formats read of a finding. Only this is kept of each file's findings until the
+ * output is written (and sent back by worker threads), not their other fixes, related information
+ * or summarized members.
+ */
+interface Reported extends Pick<Diagnosed, 'ruleId' | 'severity' | 'message' | 'range'> {
+  /** The fix SARIF lists: the preferred one, else the first; undefined when the finding has none. */
+  fix?: Fix;
+}
+
+function reported(finding: Diagnosed): Reported {
+  const fix = finding.fixes.find((candidate) => candidate.isPreferred) ?? finding.fixes[0];
+  return { ruleId: finding.ruleId, severity: finding.severity, message: finding.message, range: finding.range, fix };
 }
 
 function relative(file: string): string {
   return path.relative(process.cwd(), path.resolve(file)).split(path.sep).join('/') || file;
 }
 
-function position(finding: Diagnosed): string {
+function position(finding: Pick<Diagnosed, 'range'>): string {
   return `${finding.range.start.line + 1}:${finding.range.start.character + 1}`;
 }
 
@@ -221,7 +236,7 @@ function toJson(results: FileResult[]) {
         range: finding.range,
         line: finding.range.start.line + 1,
         column: finding.range.start.character + 1,
-        fixable: finding.fixes.length > 0,
+        fixable: finding.fix !== undefined,
       };
     }),
   }));
@@ -267,7 +282,7 @@ function toSarif(results: FileResult[]) {
       .filter((finding) => finding.severity !== 'hint')
       .map((finding) => {
         const uri = relative(result.path);
-        const fix = finding.fixes.find((candidate) => candidate.isPreferred) ?? finding.fixes[0];
+        const fix = finding.fix;
         return {
           ruleId: finding.ruleId,
           ruleIndex: ruleIndex.get(finding.ruleId),
@@ -358,7 +373,7 @@ function checkFile(file: FileToCheck, options: Options, disk: DiskReader): FileO
     return outcome;
   }
   const text = decodeText(bytes);
-  if (text === undefined) return { ...outcome, result: { path: file.path, kind: file.kind, findings: [binaryContentFinding()] } };
+  if (text === undefined) return { ...outcome, result: { path: file.path, kind: file.kind, findings: [reported(binaryContentFinding())] } };
   let analysis = context.analyze(text);
   let syntax = syntaxFindings(analysis);
   if (options.fix && syntax.length === 0) {
@@ -381,7 +396,7 @@ function checkFile(file: FileToCheck, options: Options, disk: DiskReader): FileO
       }
     }
   }
-  const findings = [...syntax, ...analysis.findings].filter((finding) => options.includeHints || finding.severity !== 'hint').sort(byPosition);
+  const findings = [...syntax, ...analysis.findings].filter((finding) => options.includeHints || finding.severity !== 'hint').sort(byPosition).map(reported);
   return { ...outcome, result: { path: file.path, kind: file.kind, findings } };
 }
 
