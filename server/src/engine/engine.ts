@@ -7,6 +7,7 @@ import { buildForeignIdIndex, composeServiceBlocks, isSuppressed, parseSuppressi
 import { unusedIgnoreMeta, unusedSuppressions } from './unused-suppressions';
 import type { AnalysisResult, Diagnosed, FileKind, Finding, GitCapability, ModelBase, Rule, RuleContext, RuleMeta, Severity, SyntaxProblem } from './types';
 import { SourceText } from './text';
+import { copyFinding } from './lazy-fixes';
 import { dockerfileRules } from '../rules/dockerfile/index';
 import { composeRules, serviceSummary } from '../rules/compose/index';
 import { isOverrideFragment } from './compose/absence';
@@ -92,7 +93,7 @@ export function runRule<M extends ModelBase>(rule: Rule<M>, model: M, context: R
   const found = rule.check(model, context);
   // Most rules find nothing in most files: no copying or sorting then (this runs ~100 times per file).
   if (found.length === 0) return [];
-  return found.map((finding) => ({ ...finding, ruleId: rule.meta.id })).sort(byPosition);
+  return found.map((finding) => copyFinding(finding, { ruleId: rule.meta.id })).sort(byPosition);
 }
 
 /** Whether a rule is on with these settings (off by default or by configuration: not run at all). */
@@ -164,7 +165,7 @@ function summarizeServices(findings: Finding[], model: ComposeModel, settings: E
   const keysOf = new Map(model.services.map((service) => [service.name, service.definitions.map((definition) => definition.keyRange)]));
   // Every comment that names the member is checked (not only the first), so each counts as used.
   const suppressed = (finding: Finding) =>
-    [finding.range, ...(keysOf.get(finding.absentIn!) ?? [])].map((range) => isSuppressed({ ...finding, range }, model, suppressions)).includes(true);
+    [finding.range, ...(keysOf.get(finding.absentIn!) ?? [])].map((range) => isSuppressed({ ruleId: finding.ruleId, range }, model, suppressions)).includes(true);
   const byService = new Map<string, Finding[]>();
   for (const finding of findings) {
     const meta = rulesById.get(finding.ruleId);
@@ -180,7 +181,7 @@ function summarizeServices(findings: Finding[], model: ComposeModel, settings: E
   }
   for (const [service, members] of byService) {
     const publishes = members.some((member) => rank[effectiveSeverity(rulesById.get(member.ruleId)!, member, settings)] >= rank.info);
-    if (publishes) kept.push({ ...serviceSummary.summarize(service, members, ruleMeta), ruleId: serviceSummary.meta.id });
+    if (publishes) kept.push(copyFinding(serviceSummary.summarize(service, members, ruleMeta), { ruleId: serviceSummary.meta.id }));
   }
   return kept;
 }
@@ -220,7 +221,7 @@ function projectHooks(compose: ComposeModel, context: RuleContext, settings: Eng
   };
   return {
     runAbsence: (merged) => runRules(absenceRules, merged, context, settings, []),
-    suppressedIn: (file, finding, keyRange) => isSuppressed({ ...finding, range: keyRange }, file.model, suppressionsOf(file.model)),
+    suppressedIn: (file, finding, keyRange) => isSuppressed({ ruleId: finding.ruleId, range: keyRange }, file.model, suppressionsOf(file.model)),
     dropped: (finding) => void isSuppressed(finding, compose, suppressions),
   };
 }
@@ -283,7 +284,7 @@ export function analyze(text: string, options: AnalyzeOptions): Analysis {
     if (!meta) return;
     const severity = effectiveSeverity(meta, finding, settings);
     if (severity === 'off' || isSuppressed(finding, model, suppressions)) return;
-    diagnosed.push({ ...finding, severity, docsUrl: docsUrl(meta.id) });
+    diagnosed.push(copyFinding(finding, { severity, docsUrl: docsUrl(meta.id) }));
   };
   findings.forEach(publish);
   // Last: only now has every finding had the chance to use a comment.

@@ -160,6 +160,8 @@ export const HIGH_ENTROPY_MIN_BITS = 3.5;
 
 /** A literal of at least 16 characters with at least 3.5 bits of entropy per character. */
 export function isHighEntropyLiteral(value: string | null | undefined, options: LiteralOptions = {}): boolean {
+  // Fewer UTF-16 units than the minimum means fewer characters too: most values end here, cheaply.
+  if (typeof value !== 'string' || value.trim().length < HIGH_ENTROPY_MIN_LENGTH) return false;
   if (!isLiteralSecretValue(value, options)) return false;
   const text = (value as string).trim();
   return [...text].length >= HIGH_ENTROPY_MIN_LENGTH && shannonEntropy(text) >= HIGH_ENTROPY_MIN_BITS;

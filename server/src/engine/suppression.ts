@@ -170,7 +170,7 @@ function has(set: RuleSet | undefined, ruleId: string): boolean {
  * our own comment above the key of the service whose block holds it. Every one of our own comments that
  * names the finding's rule there is recorded as used, so one that suppresses nothing can be pointed out.
  */
-export function isSuppressed(finding: Finding, model: ModelBase, suppressions: Suppressions): boolean {
+export function isSuppressed(finding: Pick<Finding, 'ruleId' | 'range'>, model: ModelBase, suppressions: Suppressions): boolean {
   const id = finding.ruleId;
   let suppressed = false;
   if (has(suppressions.file, id)) {

@@ -22,10 +22,19 @@ export interface FindingData {
 
 /**
  * A finding's identity across versions: a per-service summary is its service (its message changes as
- * measures are added); any other finding its message (its range moves as lines are typed above it).
+ * measures are added); any other finding its message (its range moves as lines are typed above it),
+ * as a short digest: the message is already in the diagnostic, and a large file's diagnostics are sent
+ * on every keystroke.
  */
 export function findingKey(finding: Finding): string {
-  return finding.service !== undefined ? `service:${finding.service}` : `message:${finding.message}`;
+  return finding.service !== undefined ? `service:${finding.service}` : `message:${digest(finding.message)}`;
+}
+
+/** FNV-1a (32 bits) of the text, with its length: distinct messages of one rule never meet in practice. */
+function digest(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return `${(hash >>> 0).toString(36)}.${text.length}`;
 }
 
 export function toLspSeverity(severity: Exclude<Severity, 'off'>): DiagnosticSeverity {

@@ -137,6 +137,11 @@ export interface ComposeModel extends ModelBase {
    * changes it in place: see reparse.ts). Undefined once taken: this model is then out of date.
    */
   takeParse(): YamlParse | undefined;
+  /**
+   * False once `takeParse` handed the tree to the next version: nodes may have moved since, so lazily
+   * built fixes (lazy-fixes.ts) come out empty.
+   */
+  isCurrent(): boolean;
 }
 
 /**
@@ -196,6 +201,8 @@ class ComposeFile implements ComposeModel {
 
   private readonly variables: VariableLookup | undefined;
   private parse: YamlParse | undefined;
+  /** Set once the next version took the YAML tree (see takeParse). */
+  private handedOver = false;
 
   constructor(text: string, variables?: VariableLookup, previous?: YamlParse) {
     this.variables = variables;
@@ -243,7 +250,12 @@ class ComposeFile implements ComposeModel {
   takeParse(): YamlParse | undefined {
     const parse = this.parse;
     this.parse = undefined;
+    this.handedOver = true;
     return parse;
+  }
+
+  isCurrent(): boolean {
+    return !this.handedOver;
   }
 
   // ---- problems -------------------------------------------------------------------------------

@@ -16,6 +16,7 @@
 import { URI } from 'vscode-uri';
 import type { Range } from 'vscode-languageserver-types';
 import type { Finding, RelatedInfo } from '../types';
+import { copyFinding } from '../lazy-fixes';
 import { isOverrideFragment } from './absence';
 import type { ComposeModel, ComposeService } from './model';
 import type { ComposeProject, MergedService, ProjectFile } from './project-files';
@@ -88,7 +89,7 @@ export function withProjectAbsence(own: Finding[], model: ComposeModel, project:
     if (suppressedElsewhere(project, mergedService, finding, hooks)) continue;
     // The measure is written in this file but removed elsewhere, or only an `extends` base lacks it:
     // the cause is in another file, so no edit here is offered.
-    result.push(withSources({ ...finding, range: receiver.keyRange, fixes: [] }, project, mergedService));
+    result.push(withSources(copyFinding(finding, { range: receiver.keyRange, fixes: [] }), project, mergedService));
   }
   return result;
 }
@@ -145,5 +146,5 @@ function withSources(finding: Finding, project: ComposeProject, service: MergedS
     });
   }
   if (related.length === 0) return finding;
-  return { ...finding, related: [...(finding.related ?? []), ...related] };
+  return copyFinding(finding, { related: [...(finding.related ?? []), ...related] });
 }

@@ -242,7 +242,7 @@ function shiftAfter(containers: YAMLMap[], from: number, delta: number): void {
   });
 }
 
-/** Every node's range under `root`, moved by `delta`. */
+/** Every node's range under `root`, moved by `delta` (a keystroke moves every entry after the edited one). */
 function shiftNodes(root: unknown, delta: number): void {
   const stack: unknown[] = [root];
   while (stack.length > 0) {
@@ -252,10 +252,15 @@ function shiftNodes(root: unknown, delta: number): void {
       stack.push(item.key, item.value);
       continue;
     }
-    if (isMap(item) || isSeq(item)) stack.push(...item.items);
-    else if (!isScalar(item) && !isAlias(item)) continue;
-    const node = item as RangeOwner;
-    if (node.range) node.range = [node.range[0] + delta, node.range[1] + delta, node.range[2] + delta];
+    // Collections, scalars and aliases: what has a range (a collection's items too). Each node owns its range array.
+    const node = item as RangeOwner & { items?: unknown[] };
+    if (Array.isArray(node.items)) for (const child of node.items) stack.push(child);
+    const range = node.range;
+    if (range) {
+      range[0] += delta;
+      range[1] += delta;
+      range[2] += delta;
+    }
   }
 }
 
@@ -265,15 +270,18 @@ function shiftTokens(token: object, from: number, delta: number): void {
   while (stack.length > 0) {
     const item = stack.pop();
     if (Array.isArray(item)) {
-      stack.push(...item);
+      for (const child of item) stack.push(child);
       continue;
     }
     if (!item || typeof item !== 'object') continue;
     const record = item as Record<string, unknown>;
     if (typeof record.offset === 'number' && record.offset >= from) record.offset += delta;
-    for (const key of ['start', 'key', 'sep', 'value', 'items', 'props', 'end']) {
+    for (const key of TOKEN_CHILDREN) {
       const child = record[key];
       if (child && typeof child === 'object') stack.push(child);
     }
   }
 }
+
+/** Where a CST token keeps the tokens inside it. */
+const TOKEN_CHILDREN = ['start', 'key', 'sep', 'value', 'items', 'props', 'end'] as const;

@@ -1,5 +1,6 @@
 // CG-C020: the service does not drop all capabilities (`cap_drop: [ALL]`).
 import { isSeq } from 'yaml';
+import { withLazyFixes } from '../../engine/lazy-fixes';
 import type { ComposeModel, MapEntry } from '../../engine/compose/model';
 import { insertIntoService } from '../../engine/compose/absence';
 import { appendSequenceItem, fillEmptyValue } from '../../engine/compose/edits';
@@ -30,13 +31,12 @@ export const rule: Rule<ComposeModel> = {
       if (!view) continue;
       const entry = view.get('cap_drop');
       if (!entry) {
-        const edit = insertIntoService(model, service, 'cap_drop', { sequence: ['ALL'] });
-        findings.push({
-          message: `Service "${service.name}" keeps Docker's default capabilities: add "cap_drop: [ALL]" and add back only the capabilities it needs with "cap_add".`,
-          range: service.keyRange,
-        absentIn: service.name,
-          fixes: edit ? [{ title: 'Add "cap_drop: [ALL]"', edits: [edit], isPreferred: false }] : [],
-        });
+        const message = `Service "${service.name}" keeps Docker's default capabilities: add "cap_drop: [ALL]" and add back only the capabilities it needs with "cap_add".`;
+        const fixes = () => {
+          const edit = insertIntoService(model, service, 'cap_drop', { sequence: ['ALL'] });
+          return edit ? [{ title: 'Add "cap_drop: [ALL]"', edits: [edit], isPreferred: false }] : [];
+        };
+        findings.push(withLazyFixes({ message, range: service.keyRange, absentIn: service.name }, fixes, () => model.isCurrent()));
         continue;
       }
       const verdict = dropsAll(model, entry);

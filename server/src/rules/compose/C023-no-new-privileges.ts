@@ -1,5 +1,6 @@
 // CG-C023: the service does not set `security_opt: [no-new-privileges:true]`.
 import { isSeq } from 'yaml';
+import { withLazyFixes } from '../../engine/lazy-fixes';
 import type { ComposeModel, ComposeService, MapEntry, ScalarInfo } from '../../engine/compose/model';
 import { addSecurityOptFixes, NO_NEW_PRIVILEGES as OPTION, writtenList } from '../../engine/compose/absence';
 import { appendSequenceItem, fillEmptyValue, replaceNode } from '../../engine/compose/edits';
@@ -43,12 +44,8 @@ export const rule: Rule<ComposeModel> = {
       if (!view) continue;
       const entry = view.get('security_opt');
       if (!entry) {
-        findings.push({
-          message: `Service "${service.name}" does not set "no-new-privileges": processes can gain privileges through setuid binaries. Add "security_opt: [${OPTION}]".`,
-          range: service.keyRange,
-        absentIn: service.name,
-          fixes: addSecurityOptFixes(model, service),
-        });
+        const message = `Service "${service.name}" does not set "no-new-privileges": processes can gain privileges through setuid binaries. Add "security_opt: [${OPTION}]".`;
+        findings.push(withLazyFixes({ message, range: service.keyRange, absentIn: service.name }, () => addSecurityOptFixes(model, service), () => model.isCurrent()));
         continue;
       }
       weak.push(...inspect(model, entry, service));

@@ -1,4 +1,5 @@
 // CG-C050: the service's root filesystem is writable (`read_only` missing or false).
+import { withLazyFixes } from '../../engine/lazy-fixes';
 import type { ComposeModel, ComposeService, MapEntry } from '../../engine/compose/model';
 import { insertPairsIntoService } from '../../engine/compose/absence';
 import { fillEmptyValue, replaceNode } from '../../engine/compose/edits';
@@ -32,19 +33,18 @@ export const rule: Rule<ComposeModel> = {
       if (!view) continue;
       const entry = view.get('read_only');
       if (!entry) {
-        const withTmp = !view.has('tmpfs');
-        const edit = withTmp
-          ? insertPairsIntoService(model, service, [
-              ['read_only', { scalar: 'true' }],
-              ['tmpfs', { sequence: ['/tmp'] }],
-            ])
-          : insertPairsIntoService(model, service, [['read_only', { scalar: 'true' }]]);
-        findings.push({
-          message: `Service "${service.name}" has a writable root filesystem: add "read_only: true" and mount writable paths (e.g. /tmp) as tmpfs or volumes.`,
-          range: service.keyRange,
-        absentIn: service.name,
-          fixes: edit ? [{ title: withTmp ? 'Add "read_only: true" with a tmpfs for /tmp' : 'Add "read_only: true"', edits: [edit], isPreferred: false }] : [],
-        });
+        const message = `Service "${service.name}" has a writable root filesystem: add "read_only: true" and mount writable paths (e.g. /tmp) as tmpfs or volumes.`;
+        const fixes = () => {
+          const withTmp = !view.has('tmpfs');
+          const edit = withTmp
+            ? insertPairsIntoService(model, service, [
+                ['read_only', { scalar: 'true' }],
+                ['tmpfs', { sequence: ['/tmp'] }],
+              ])
+            : insertPairsIntoService(model, service, [['read_only', { scalar: 'true' }]]);
+          return edit ? [{ title: withTmp ? 'Add "read_only: true" with a tmpfs for /tmp' : 'Add "read_only: true"', edits: [edit], isPreferred: false }] : [];
+        };
+        findings.push(withLazyFixes({ message, range: service.keyRange, absentIn: service.name }, fixes, () => model.isCurrent()));
         continue;
       }
       const hit = weakValue(model, service, entry);

@@ -1,4 +1,5 @@
 // CG-C060: the service has no memory limit (`deploy.resources.limits.memory` or `mem_limit`).
+import { withLazyFixes } from '../../engine/lazy-fixes';
 import type { ComposeModel } from '../../engine/compose/model';
 import { limitsFix, memoryEntries } from '../../engine/compose/limits';
 import type { RuleFinding, Rule } from '../../engine/types';
@@ -20,13 +21,12 @@ export const rule: Rule<ComposeModel> = {
     const findings: RuleFinding[] = [];
     for (const service of model.services) {
       if (!service.view || memoryEntries(model, service).length > 0) continue;
-      const fix = limitsFix(model, service);
-      findings.push({
-        message: `Service "${service.name}" has no memory limit: it can exhaust the host's memory. Set "deploy.resources.limits.memory" (or "mem_limit").`,
-        range: service.keyRange,
-        absentIn: service.name,
-        fixes: fix ? [{ title: fix.title, edits: [fix.edit], isPreferred: false }] : [],
-      });
+      const message = `Service "${service.name}" has no memory limit: it can exhaust the host's memory. Set "deploy.resources.limits.memory" (or "mem_limit").`;
+      const fixes = () => {
+        const fix = limitsFix(model, service);
+        return fix ? [{ title: fix.title, edits: [fix.edit], isPreferred: false }] : [];
+      };
+      findings.push(withLazyFixes({ message, range: service.keyRange, absentIn: service.name }, fixes, () => model.isCurrent()));
     }
     return findings;
   },

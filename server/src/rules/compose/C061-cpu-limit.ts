@@ -1,6 +1,7 @@
 // CG-C061: the service has no CPU limit — none of `deploy.resources.limits.cpus`, `cpus`, `cpu_quota`,
 // `cpu_shares`, `cpu_count`, `cpu_percent` or `cpuset` (`cpu_period` alone limits nothing) — or every
 // CPU setting it writes is one that leaves CPU use unlimited (`cpus: 0`, `cpu_quota: -1`, …).
+import { withLazyFixes } from '../../engine/lazy-fixes';
 import type { ComposeModel, ComposeService, MapEntry } from '../../engine/compose/model';
 import { replaceNode } from '../../engine/compose/edits';
 import { CPU_LIMIT, cpuEntries, isUnlimitedCpu, limitsFix } from '../../engine/compose/limits';
@@ -33,14 +34,13 @@ export const rule: Rule<ComposeModel> = {
       if (!service.view) continue;
       const entries = cpuEntries(model, service);
       if (entries.length === 0) {
-        const fix = limitsFix(model, service);
         const period = service.view.has('cpu_period') ? ' ("cpu_period" alone sets no limit: it is the period of a "cpu_quota")' : '';
-        findings.push({
-          message: `Service "${service.name}" has no CPU limit${period}: it can starve other containers. Set "deploy.resources.limits.cpus" (or "cpus").`,
-          range: service.keyRange,
-          absentIn: service.name,
-          fixes: fix ? [{ title: fix.title, edits: [fix.edit], isPreferred: false }] : [],
-        });
+        const message = `Service "${service.name}" has no CPU limit${period}: it can starve other containers. Set "deploy.resources.limits.cpus" (or "cpus").`;
+        const fixes = () => {
+          const fix = limitsFix(model, service);
+          return fix ? [{ title: fix.title, edits: [fix.edit], isPreferred: false }] : [];
+        };
+        findings.push(withLazyFixes({ message, range: service.keyRange, absentIn: service.name }, fixes, () => model.isCurrent()));
         continue;
       }
       // A value that limits nothing is a finding on that value, unless another CPU setting limits.

@@ -1,4 +1,5 @@
 // CG-C062: the service has no PID limit (`pids_limit` or `deploy.resources.limits.pids`), or it is -1 / 0.
+import { withLazyFixes } from '../../engine/lazy-fixes';
 import type { ComposeModel, MapEntry } from '../../engine/compose/model';
 import { insertPairsIntoService } from '../../engine/compose/absence';
 import { replaceNode } from '../../engine/compose/edits';
@@ -32,13 +33,12 @@ export const rule: Rule<ComposeModel> = {
       if (!service.view) continue;
       const entries = pidsEntries(model, service);
       if (entries.length === 0) {
-        const edit = insertPairsIntoService(model, service, [['pids_limit', { scalar: PIDS_LIMIT }]]);
-        findings.push({
-          message: `Service "${service.name}" has no PID limit: a fork bomb inside it can exhaust the host's process table. Add "pids_limit: ${PIDS_LIMIT}".`,
-          range: service.keyRange,
-        absentIn: service.name,
-          fixes: edit ? [{ title: `Add "pids_limit: ${PIDS_LIMIT}"`, edits: [edit], isPreferred: false }] : [],
-        });
+        const message = `Service "${service.name}" has no PID limit: a fork bomb inside it can exhaust the host's process table. Add "pids_limit: ${PIDS_LIMIT}".`;
+        const fixes = () => {
+          const edit = insertPairsIntoService(model, service, [['pids_limit', { scalar: PIDS_LIMIT }]]);
+          return edit ? [{ title: `Add "pids_limit: ${PIDS_LIMIT}"`, edits: [edit], isPreferred: false }] : [];
+        };
+        findings.push(withLazyFixes({ message, range: service.keyRange, absentIn: service.name }, fixes, () => model.isCurrent()));
         continue;
       }
       for (const entry of entries) if (isUnlimitedPids(model, entry)) weak.push(weakHit(model, service, entry));

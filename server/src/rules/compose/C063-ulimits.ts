@@ -1,5 +1,6 @@
 // CG-C063: the merged service's `ulimits` limits neither open files (`nofile`) nor processes (`nproc`).
 import { isMap } from 'yaml';
+import { withLazyFixes } from '../../engine/lazy-fixes';
 import type { ComposeModel } from '../../engine/compose/model';
 import { insertPairsIntoService, writtenList } from '../../engine/compose/absence';
 import { fillEmptyTree, insertPairs, type NewTree } from '../../engine/compose/edits';
@@ -40,13 +41,12 @@ export const rule: Rule<ComposeModel> = {
       if (!view) continue;
       const entry = view.get('ulimits');
       if (!entry) {
-        const edit = insertPairsIntoService(model, service, [['ulimits', { mapping: LIMITS }]]);
-        findings.push({
-          message: `Service "${service.name}" sets no "ulimits": it inherits the daemon's open-file and process limits. Set "nofile" and "nproc".`,
-          range: service.keyRange,
-        absentIn: service.name,
-          fixes: edit ? [{ title: 'Add "ulimits" for nproc and nofile', edits: [edit], isPreferred: false }] : [],
-        });
+        const message = `Service "${service.name}" sets no "ulimits": it inherits the daemon's open-file and process limits. Set "nofile" and "nproc".`;
+        const fixes = () => {
+          const edit = insertPairsIntoService(model, service, [['ulimits', { mapping: LIMITS }]]);
+          return edit ? [{ title: 'Add "ulimits" for nproc and nofile', edits: [edit], isPreferred: false }] : [];
+        };
+        findings.push(withLazyFixes({ message, range: service.keyRange, absentIn: service.name }, fixes, () => model.isCurrent()));
         continue;
       }
       const limits = model.viewOf(entry.rawValue, entry.via);

@@ -1,5 +1,6 @@
 // CG-C065: the service has no health check (none, `disable: true`, or `test: ["NONE"]`).
 import { isSeq } from 'yaml';
+import { withLazyFixes } from '../../engine/lazy-fixes';
 import type { ComposeModel, ComposeService, MapEntry } from '../../engine/compose/model';
 import { insertPairsIntoService } from '../../engine/compose/absence';
 import { builtImage } from '../../engine/compose/built-image';
@@ -72,28 +73,31 @@ function builtWithout(model: ComposeModel, service: ComposeService, context: Rul
 }
 
 function missing(model: ComposeModel, service: ComposeService, built?: { why: string; related?: RelatedInfo }): RuleFinding {
-  const edit = insertPairsIntoService(model, service, [
-    [
-      'healthcheck',
-      {
-        mapping: [
-          ['test', { scalar: PLACEHOLDER_TEST }],
-          ['interval', { scalar: '30s' }],
-          ['timeout', { scalar: '5s' }],
-          ['retries', { scalar: '3' }],
-        ],
-      },
-    ],
-  ]);
+  const fixes = () => {
+    const edit = insertPairsIntoService(model, service, [
+      [
+        'healthcheck',
+        {
+          mapping: [
+            ['test', { scalar: PLACEHOLDER_TEST }],
+            ['interval', { scalar: '30s' }],
+            ['timeout', { scalar: '5s' }],
+            ['retries', { scalar: '3' }],
+          ],
+        },
+      ],
+    ]);
+    // A template with a placeholder probe the user must edit: never applied unattended.
+    return edit ? [{ title: 'Add a "healthcheck" template (edit its probe)', edits: [edit], isPreferred: false }] : [];
+  };
   const image = built ? built.why : 'its image is not known to define one';
-  return {
+  const finding = {
     message: `Service "${service.name}" has no health check and ${image}: Docker cannot tell a hung service from a healthy one. Add a "healthcheck" with a probe.`,
     range: service.keyRange,
     related: built?.related ? [built.related] : undefined,
     absentIn: service.name,
-    // A template with a placeholder probe the user must edit: never applied unattended.
-    fixes: edit ? [{ title: 'Add a "healthcheck" template (edit its probe)', edits: [edit], isPreferred: false }] : [],
   };
+  return withLazyFixes(finding, fixes, () => model.isCurrent());
 }
 
 /** `disable: true` (reported on its value) or a `test` list whose first item is NONE (on the list). */

@@ -1,6 +1,7 @@
 // CG-C100: the summary of a Compose service's missing hardening (catalogue §6.1). The members are the
 // rules that declare a `measure` in their metadata; with `summarize` on, the engine hands this rule the
 // absence findings of one service and publishes the one finding built here instead of theirs.
+import { withLazyFixes } from '../../engine/lazy-fixes';
 import type { Finding, Fix, SummaryRule } from '../../engine/types';
 
 /** Labels listed in the message before "+N more". */
@@ -22,13 +23,14 @@ export const rule: SummaryRule = {
     const labels = ordered.map((member) => metaOf(member.ruleId)?.measure?.label).filter((label): label is string => !!label);
     const more = labels.length > LISTED ? `, +${labels.length - LISTED} more` : '';
     const anchor = ordered.find((member) => metaOf(member.ruleId)?.measure?.label) ?? ordered[0];
-    return {
+    const summary = {
       message: `Service "${service}" is not hardened: ${labels.slice(0, LISTED).join(', ')}${more}`,
       range: anchor.range,
       service,
       members: ordered.map((member) => member.ruleId),
-      fixes: measureFixes(ordered),
     };
+    // Built when read, from the members' fixes (which are built when read themselves: lazy-fixes.ts).
+    return withLazyFixes(summary, () => measureFixes(ordered), () => true);
   },
 };
 

@@ -1,5 +1,6 @@
 // CG-C108: the service logs with the `json-file` driver (written, or Docker's default) and no
 // `options.max-size` (or `-1`), so its log file grows without limit.
+import { withLazyFixes } from '../../engine/lazy-fixes';
 import type { ComposeModel, ComposeService, MapEntry } from '../../engine/compose/model';
 import { insertAtPathInService } from '../../engine/compose/absence';
 import { fillEmptyValue, replaceNode, type NewTree } from '../../engine/compose/edits';
@@ -51,15 +52,14 @@ export const rule: Rule<ComposeModel> = {
       if (maxSize && !size) continue; // a mapping or list: not judged
       const pairs: [string, NewTree][] = [['max-size', { scalar: MAX_SIZE }]];
       if (!optionsView?.has('max-file')) pairs.push(['max-file', { scalar: MAX_FILE }]);
-      // An empty `max-size:` is filled in place rather than written twice.
-      const edit = maxSize ? fillEmpty(model, maxSize) : insertAtPathInService(model, service, ['logging', 'options'], pairs);
       const what = pairs.length === 2 ? `max-size: ${MAX_SIZE}, max-file: ${MAX_FILE}` : `max-size: ${MAX_SIZE}`;
-      findings.push({
-        message: `Service "${service.name}" logs with the json-file driver${driver && !driver.isNull ? '' : " (Docker's default)"} and no "max-size": its log file grows without limit, so a chatty or hostile process can fill the host disk. Set logging.options.max-size (and max-file).`,
-        range: service.keyRange,
-        absentIn: service.name,
-        fixes: edit ? [{ title: `Add log rotation (${maxSize ? `max-size: ${MAX_SIZE}` : what})`, edits: [edit], isPreferred: false }] : [],
-      });
+      const fixes = () => {
+        // An empty `max-size:` is filled in place rather than written twice.
+        const edit = maxSize ? fillEmpty(model, maxSize) : insertAtPathInService(model, service, ['logging', 'options'], pairs);
+        return edit ? [{ title: `Add log rotation (${maxSize ? `max-size: ${MAX_SIZE}` : what})`, edits: [edit], isPreferred: false }] : [];
+      };
+      const message = `Service "${service.name}" logs with the json-file driver${driver && !driver.isNull ? '' : " (Docker's default)"} and no "max-size": its log file grows without limit, so a chatty or hostile process can fill the host disk. Set logging.options.max-size (and max-file).`;
+      findings.push(withLazyFixes({ message, range: service.keyRange, absentIn: service.name }, fixes, () => model.isCurrent()));
     }
     for (const group of groupByWritten(weak)) {
       const { written, edit } = group.data;

@@ -101,7 +101,7 @@ function scalarFindings(model: ComposeModel, node: Scalar, key: string | undefin
   if (!scalar || scalar.isNull || scalar.nonString) return [];
   const findings: RuleFinding[] = [];
   // A high-entropy literal under a secret-named key or after a secret-named flag: the whole value.
-  if (key !== undefined && isCredentialName(key) && isHighEntropyLiteral(scalar.text)) {
+  if (key !== undefined && isHighEntropyLiteral(scalar.text) && isCredentialName(key)) {
     findings.push(finding(model, scalar, { kind: 'secret-assignment', label: `a high-entropy value for ${key}`, start: 0, end: scalar.text.length, name: key }));
     return findings;
   }
