@@ -11,7 +11,7 @@ import { kindFromFileName } from './engine/file-kind';
 import { fixUntilStable } from './engine/fix-all';
 import { DiskReader } from './engine/fs-cache';
 import { defaultSettings } from './engine/settings';
-import type { Diagnosed, FileKind } from './engine/types';
+import type { Diagnosed, FileKind, Fix } from './engine/types';
 
 const helpText = `Usage: container-guard check [paths…] [options]
 
@@ -138,9 +138,10 @@ function isFileEntry(dir: string, entry: fs.Dirent): boolean {
 
 /**
  * Recognised files under the given paths, in a stable order. A named file is taken with `--kind`
- * whatever its name; a path that holds no recognised file is an error.
+ * whatever its name; a path that holds no recognised file is an error. The folders listed are given
+ * to `disk`, whose lookups beside each file (config files, `.git`, Compose files) then need no disk access.
  */
-function collectFiles(paths: string[], kind: FileKind | undefined, errors: string[]): FileToCheck[] {
+function collectFiles(paths: string[], kind: FileKind | undefined, errors: string[], disk: DiskReader): FileToCheck[] {
   const files: FileToCheck[] = [];
   const seen = new Set<string>();
   const add = (file: string, fileKind: FileKind) => {
@@ -157,6 +158,7 @@ function collectFiles(paths: string[], kind: FileKind | undefined, errors: strin
       errors.push(`${dir}: cannot read directory (${errorCode(error)})`);
       return 0;
     }
+    disk.rememberListing(path.resolve(dir), entries.map((entry) => entry.name));
     let found = 0;
     for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
       const full = path.join(dir, entry.name);
@@ -194,14 +196,29 @@ function collectFiles(paths: string[], kind: FileKind | undefined, errors: strin
 interface FileResult {
   path: string;
   kind: FileKind;
-  findings: Diagnosed[];
+  findings: Reported[];
+}
+
+/**
+ * What the output formats read of a finding. Only this is kept of each file's findings until the
+ * output is written (and sent back by worker threads), not their other fixes, related information
+ * or summarized members.
+ */
+interface Reported extends Pick<Diagnosed, 'ruleId' | 'severity' | 'message' | 'range'> {
+  /** The fix SARIF lists: the preferred one, else the first; undefined when the finding has none. */
+  fix?: Fix;
+}
+
+function reported(finding: Diagnosed): Reported {
+  const fix = finding.fixes.find((candidate) => candidate.isPreferred) ?? finding.fixes[0];
+  return { ruleId: finding.ruleId, severity: finding.severity, message: finding.message, range: finding.range, fix };
 }
 
 function relative(file: string): string {
   return path.relative(process.cwd(), path.resolve(file)).split(path.sep).join('/') || file;
 }
 
-function position(finding: Diagnosed): string {
+function position(finding: Pick<Diagnosed, 'range'>): string {
   return `${finding.range.start.line + 1}:${finding.range.start.character + 1}`;
 }
 
@@ -219,7 +236,7 @@ function toJson(results: FileResult[]) {
         range: finding.range,
         line: finding.range.start.line + 1,
         column: finding.range.start.character + 1,
-        fixable: finding.fixes.length > 0,
+        fixable: finding.fix !== undefined,
       };
     }),
   }));
@@ -265,7 +282,7 @@ function toSarif(results: FileResult[]) {
       .filter((finding) => finding.severity !== 'hint')
       .map((finding) => {
         const uri = relative(result.path);
-        const fix = finding.fixes.find((candidate) => candidate.isPreferred) ?? finding.fixes[0];
+        const fix = finding.fix;
         return {
           ruleId: finding.ruleId,
           ruleIndex: ruleIndex.get(finding.ruleId),
@@ -356,7 +373,7 @@ function checkFile(file: FileToCheck, options: Options, disk: DiskReader): FileO
     return outcome;
   }
   const text = decodeText(bytes);
-  if (text === undefined) return { ...outcome, result: { path: file.path, kind: file.kind, findings: [binaryContentFinding()] } };
+  if (text === undefined) return { ...outcome, result: { path: file.path, kind: file.kind, findings: [reported(binaryContentFinding())] } };
   let analysis = context.analyze(text);
   let syntax = syntaxFindings(analysis);
   if (options.fix && syntax.length === 0) {
@@ -379,7 +396,7 @@ function checkFile(file: FileToCheck, options: Options, disk: DiskReader): FileO
       }
     }
   }
-  const findings = [...syntax, ...analysis.findings].filter((finding) => options.includeHints || finding.severity !== 'hint').sort(byPosition);
+  const findings = [...syntax, ...analysis.findings].filter((finding) => options.includeHints || finding.severity !== 'hint').sort(byPosition).map(reported);
   return { ...outcome, result: { path: file.path, kind: file.kind, findings } };
 }
 
@@ -463,9 +480,8 @@ function runWorker(input: WorkerInput, port: NonNullable<typeof parentPort>): vo
 const yieldToWorkers = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Every file's outcome, in file order: checked by `threads` threads (the main thread and workers). */
-async function checkAll(files: FileToCheck[], options: Options, threads: number): Promise<FileOutcome[]> {
+async function checkAll(files: FileToCheck[], options: Options, threads: number, disk: DiskReader): Promise<FileOutcome[]> {
   const outcomes: FileOutcome[] = new Array(files.length);
-  const disk = new DiskReader({ remember: true });
   if (threads <= 1) {
     files.forEach((file, index) => (outcomes[index] = checkFile(file, options, disk)));
     return outcomes;
@@ -535,9 +551,11 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const errors: string[] = [];
-  const files = collectFiles(options.paths, options.kind, errors);
+  // Remembers what it reads for this run (see DiskReader).
+  const disk = new DiskReader({ remember: true });
+  const files = collectFiles(options.paths, options.kind, errors, disk);
   // `--fix` writes files that other files' checks may read (a Compose file beside a Dockerfile): one thread, in order.
-  const outcomes = await checkAll(files, options, options.fix ? 1 : threadCount(files.length));
+  const outcomes = await checkAll(files, options, options.fix ? 1 : threadCount(files.length), disk);
   const results: FileResult[] = [];
   const reportedConfigs = new Set<string>();
   for (const outcome of outcomes) {

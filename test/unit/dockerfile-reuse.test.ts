@@ -5,6 +5,7 @@
 import { describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { validate } from 'dockerfile-utils';
+import { DockerfileParser, type From } from 'dockerfile-ast';
 import { analyze, type Analysis } from '../../server/src/engine/engine';
 import { parseTree } from '../../server/src/engine/dockerfile/ast';
 import { mapSeverity, validateTree } from '../../server/src/engine/dockerfile/syntax';
@@ -162,5 +163,26 @@ describe('What a typed version reuses', () => {
     const strip = (model: DockerfileModel) => commandsOf(model, firstRun(model)).map(({ instruction, program, ...rest }) => (void instruction, void program, rest));
     assert.deepEqual(strip(typed), strip(fresh));
     assert.equal(commandsOf(typed, firstRun(typed))[0].start, typedOn.indexOf('apt-get update'));
+  });
+});
+
+describe('arguments handed out by the parse', () => {
+  const TEXT = 'FROM --platform=linux/amd64 docker.io/library/node:20@sha256:' + 'a'.repeat(64) + ' AS build\nCOPY --chown=app:app src/ /app/\nRUN --mount=type=cache,target=/root/.npm apt-get update && \\\n    apt-get install -y curl\nENV A=1 B="two words"\nCMD ["node", "server.js"]\n';
+
+  test('equal the library parser\'s, in a fresh array every time, and FROM keeps its image range while it shortens a copy', () => {
+    const plain = DockerfileParser.parse(TEXT).getInstructions();
+    const ours = parseTree(TEXT).tree.getInstructions();
+    const view = (args: { getValue(): string; getRange(): unknown }[]) => args.map((arg) => [arg.getValue(), arg.getRange()]);
+    assert.equal(ours.length, plain.length);
+    for (let i = 0; i < ours.length; i++) {
+      const first = ours[i].getArguments();
+      first.length = 0;
+      assert.deepEqual(view(ours[i].getArguments()), view(plain[i].getArguments()), ours[i].getKeyword());
+      assert.deepEqual(ours[i].getArgumentsRange(), plain[i].getArgumentsRange());
+    }
+    const from = ours[0] as From;
+    const image = structuredClone(from.getImageRange());
+    assert.deepEqual(from.getImageNameRange(), (plain[0] as From).getImageNameRange());
+    assert.deepEqual(from.getImageRange(), image);
   });
 });

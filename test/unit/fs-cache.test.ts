@@ -29,4 +29,39 @@ describe('disk readers', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  test('a reader that remembers answers lookups from folder listings exactly as stat does', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cg-fs-cache-'));
+    try {
+      fs.mkdirSync(path.join(dir, 'sub', '.git'), { recursive: true });
+      fs.writeFileSync(path.join(dir, 'sub', '.git', 'HEAD'), 'ref: refs/heads/main\n');
+      fs.writeFileSync(path.join(dir, 'sub', '.hadolint.yaml'), 'ignored: []\n');
+      fs.mkdirSync(path.join(dir, 'other'));
+      fs.writeFileSync(path.join(dir, 'other', 'Dockerfile'), 'FROM alpine\n');
+      fs.writeFileSync(path.join(dir, 'other', 'naïve.yaml'), '');
+      const lookups = [
+        'sub/.git',
+        'sub/.git/HEAD',
+        'sub/.hadolint.yaml',
+        'sub/.hadolint.yml',
+        'sub/missing/deeper/file',
+        'other/.git',
+        'other/.git/HEAD',
+        'other/Dockerfile',
+        'other/Dockerfile/inside',
+        'other/naïve.yaml',
+        'missing/.git/HEAD',
+        '',
+      ].map((name) => path.join(dir, name));
+      const summary = (reader: DiskReader) => lookups.map((file) => [file, reader.stat(file)?.isFile(), reader.stat(file)?.isDirectory()]);
+      const seeded = new DiskReader({ remember: true });
+      // As the CLI's walk gives them: the names fs.readdirSync gives.
+      seeded.rememberListing(path.join(dir, 'other'), fs.readdirSync(path.join(dir, 'other')));
+      assert.deepEqual(summary(new DiskReader({ remember: true })), summary(disk));
+      assert.deepEqual(summary(seeded), summary(disk));
+      assert.deepEqual(seeded.list(path.join(dir, 'other')), fs.readdirSync(path.join(dir, 'other')));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -193,6 +193,18 @@ describe('findCredentials', () => {
     assert.deepEqual(found.map((m) => m.kind), ['github-token']);
   });
 
+  it('finds secret assignments whatever the case of the name, and URL passwords under any name', () => {
+    const value = 'Xk9mQ2vL8pR4wZ7qT3nB';
+    for (const name of ['dbPassWord', 'API_KEY', 'myToken', 'Secret', 'PGPASSWORD', 'GH_CREDS']) {
+      const [match] = findCredentials(`echo ${name}=${value}`);
+      assert.equal(match?.kind, 'secret-assignment', name);
+      assert.equal(match.name, name);
+    }
+    assert.deepEqual(findCredentials(`curl --Api-Key ${value}`).map((m) => m.name), ['Api-Key']);
+    assert.deepEqual(kinds(`git clone https://deploy:${value}@example.com/repo.git`), ['url-password']);
+    assert.deepEqual(findCredentials(`echo NAME=${value} USER=${value}`), []);
+  });
+
   it('never throws', () => {
     assert.deepEqual(findCredentials(''), []);
     assert.deepEqual(findCredentials(undefined as unknown as string), []);

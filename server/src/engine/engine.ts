@@ -95,10 +95,10 @@ function byPosition(a: { range: Finding['range'] }, b: { range: Finding['range']
 
 /** Runs one rule, stamps its id on what it reports and sorts it (rules do neither themselves). */
 export function runRule<M extends ModelBase>(rule: Rule<M>, model: M, context: RuleContext): Finding[] {
-  return rule
-    .check(model, context)
-    .map((finding) => copyFinding(finding, { ruleId: rule.meta.id }))
-    .sort(byPosition);
+  const found = rule.check(model, context);
+  // Most rules find nothing in most files: no copying or sorting then (this runs ~100 times per file).
+  if (found.length === 0) return [];
+  return found.map((finding) => copyFinding(finding, { ruleId: rule.meta.id })).sort(byPosition);
 }
 
 /** Whether a rule is on with these settings (off by default or by configuration: not run at all). */

@@ -48,7 +48,15 @@ export function isSecretName(name: string): boolean {
   return judgeSecretName(name);
 }
 
+/**
+ * Every secret word (and `password`) contains one of these, so a name without any of them is not a
+ * secret name: most names are dismissed without splitting them into words, and a text without any
+ * of them holds no secret assignment (the names found there are ASCII, where `i` is toLowerCase).
+ */
+const SECRET_WORD_PARTS = /pass|pwd|pword|secret|token|key|cred/i;
+
 function judgeSecretName(name: string): boolean {
+  if (!SECRET_WORD_PARTS.test(name.toLowerCase())) return false;
   const words = nameWords(name);
   if (words.length === 0) return false;
   const joined = words.join('_');
@@ -265,12 +273,22 @@ function searchCredentials(text: string, options: LiteralOptions): CredentialMat
     }
   }
   if (!ASSIGNMENT_SIGNS.test(text)) return dropOverlaps(matches);
+  // Each match below allocates its groups, and most texts have `=` or a flag but no URL or secret name.
+  if (text.includes('://')) searchUrlPasswords(text, options, matches);
+  if (SECRET_WORD_PARTS.test(text)) searchSecretAssignments(text, options, matches);
+  return dropOverlaps(matches);
+}
+
+function searchUrlPasswords(text: string, options: LiteralOptions, matches: CredentialMatch[]): void {
   for (const m of text.matchAll(URL_WITH_PASSWORD)) {
     const pass = m[2];
     if (!isLiteralSecretValue(pass, options)) continue;
     const start = m.index! + m[0].indexOf('://') + 3 + m[1].length + 1;
     matches.push({ kind: 'url-password', label: 'a password in a URL', start, end: start + pass.length, name: m[1] });
   }
+}
+
+function searchSecretAssignments(text: string, options: LiteralOptions, matches: CredentialMatch[]): void {
   for (const m of text.matchAll(ASSIGNMENT)) {
     const name = m[2] ?? m[4];
     const written = m[6];
@@ -281,7 +299,6 @@ function searchCredentials(text: string, options: LiteralOptions): CredentialMat
     const start = m.index! + m[0].length - written.length + (quoted ? 1 : 0);
     matches.push({ kind: 'secret-assignment', label: `a high-entropy value for ${name}`, start, end: start + value.length, name });
   }
-  return dropOverlaps(matches);
 }
 
 /** Keeps the first of overlapping matches in text order (a token inside an assignment is reported once). */

@@ -131,3 +131,12 @@ export function rangesOverlap(a: Range, b: Range): boolean {
   if (equal(a.start, b.start)) return true;
   return before(a.start, b.end) && before(b.start, a.end);
 }
+
+/**
+ * Where `text` up to `end` ends without its trailing spaces and tabs: a scan back from `end`, where
+ * a regular expression such as `/[ \t]+$/` tries every blank of the text.
+ */
+export function endWithoutBlanks(text: string, end = text.length): number {
+  while (end > 0 && (text.charCodeAt(end - 1) === 32 || text.charCodeAt(end - 1) === 9)) end--;
+  return end;
+}

@@ -10,21 +10,16 @@ export interface ShortVolume {
 }
 
 export function parseShortVolume(spec: string): ShortVolume {
+  // Fields are cut out with slices, not built a character at a time: rules read every volume of every service.
   const fields: string[] = [];
-  let buffer = '';
-  for (const char of spec) {
-    if (char === ':' && fields.length < 2) {
-      if (buffer.length === 1 && /\p{L}/u.test(buffer)) {
-        buffer += char;
-        continue;
-      }
-      fields.push(buffer);
-      buffer = '';
-      continue;
-    }
-    buffer += char;
+  let start = 0;
+  for (let i = 0; i < spec.length && fields.length < 2; i++) {
+    if (spec.charCodeAt(i) !== 0x3a /* : */) continue;
+    if (i - start === 1 && /\p{L}/u.test(spec[start])) continue; // a drive letter's colon
+    fields.push(spec.slice(start, i));
+    start = i + 1;
   }
-  fields.push(buffer);
+  fields.push(spec.slice(start));
   if (fields.length === 1) return { source: undefined, target: fields[0], options: '' };
   return { source: fields[0], target: fields[1], options: fields[2] ?? '' };
 }

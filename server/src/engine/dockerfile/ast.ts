@@ -3,8 +3,10 @@
 //
 // 1. dockerfile-ast scans an instruction's text again on every getArguments() call, and the model and
 //    the validator ask many times per instruction. The parser here builds instructions of subclasses
-//    that scan once. Callers still get fresh Argument objects with fresh ranges every time: the library
-//    mutates returned ranges in place (From.getImageNameRange() shortens the image range).
+//    that scan once. Callers get a fresh array every time (ModifiableInstruction.getArguments shifts the
+//    flags off it) of the same Argument objects, except FROM's: From.getImageNameRange() changes its
+//    image argument's range in place, so a FROM hands out Arguments with fresh ranges. Nothing else in
+//    the libraries or the engine changes an argument, a range or a position in place.
 // 2. While a file is typed, most instructions keep their text and position. Such an instruction is
 //    taken from the previous version's tree instead of being built again, so what was derived from it
 //    (its arguments, its syntax problems, its model instruction) is reused too (see `ParseReuse`).
@@ -25,16 +27,21 @@ interface ScannedInstruction {
   [RAW_ARGUMENTS]?: ast.Argument[];
 }
 
-/** `Base` whose raw arguments are computed once per instruction and handed out as copies. */
-function scanningOnce(Base: InstructionClass): InstructionClass {
+/**
+ * `Base` whose raw arguments are computed once per instruction; `copyRanges` for a class that changes
+ * its arguments' ranges in place. (A RUN's arguments are asked for over a dozen times per parse.)
+ */
+function scanningOnce(Base: InstructionClass, copyRanges = false): InstructionClass {
   return class extends (Base as unknown as new (...args: unknown[]) => ScannedInstruction) {
     getRawArguments(): ast.Argument[] {
       // Set from inside the library's constructors too (JSONInstruction reads its arguments there), so
       // this is a plain property, not a class field that the constructor would reset afterwards.
       const args = (this[RAW_ARGUMENTS] ??= super.getRawArguments());
+      if (!copyRanges) return args.slice();
+      // Fresh range objects (their start or end may be replaced), sharing the positions.
       return args.map((arg) => {
         const { start, end } = arg.getRange();
-        return new ArgumentClass(arg.getValue(), { start: { line: start.line, character: start.character }, end: { line: end.line, character: end.character } });
+        return new ArgumentClass(arg.getValue(), { start, end });
       });
     }
   } as unknown as InstructionClass;
@@ -61,7 +68,7 @@ const CLASSES: ReadonlyMap<string, InstructionClass> = new Map(
       ['USER', ast.User],
       ['VOLUME', ast.Volume],
     ] as Array<[string, unknown]>
-  ).map(([keyword, Class]) => [keyword, scanningOnce(Class as InstructionClass)]),
+  ).map(([keyword, Class]) => [keyword, scanningOnce(Class as InstructionClass, keyword === 'FROM')]),
 );
 const OtherInstruction = scanningOnce(ast.Instruction as unknown as InstructionClass);
 

@@ -5,7 +5,7 @@
 import type * as ast from 'dockerfile-ast';
 import { parseTree, type ParseReuse } from './ast';
 import type { Range } from 'vscode-languageserver-types';
-import { SourceText } from '../text';
+import { SourceText, endWithoutBlanks } from '../text';
 import type { ModelBase, SyntaxProblem } from '../types';
 import { builtinScope, expandVariables, type Expansion, type Scope, type VarDecl } from './args';
 import { classifyBaseImage, scratchInfo, type BaseImageInfo } from './base-images';
@@ -865,8 +865,7 @@ export function joinContinuations(raw: string, escapeChar: string): string {
     let line = lines[i];
     if (continuing && /^[ \t]*#/.test(line)) continue;
     if (continuing && line.trim() === '' && i < lines.length - 1) continue;
-    const m = /[ \t]*$/.exec(line)!;
-    const body = line.slice(0, m.index);
+    const body = line.slice(0, endWithoutBlanks(line));
     if (body.endsWith(escapeChar) && !body.endsWith(escapeChar + escapeChar) && i < lines.length - 1) {
       line = body.slice(0, -1);
       out += line;

@@ -18,6 +18,7 @@
 // Nothing is expanded: `$VAR` stays in the word's value; `dynamic` says a word contains one.
 import type { Range } from 'vscode-languageserver-types';
 import type { DerivedKey, DockerfileModel, Instruction } from './model';
+import { endWithoutBlanks } from '../text';
 
 /** One shell word after quote removal. */
 export interface ShellWord {
@@ -383,7 +384,7 @@ function logicalBody(raw: string, base: number, escapeChar: string, hasHeredocs:
       i = breakEnd;
       continue;
     }
-    const body = line.replace(/[ \t]+$/, '');
+    const body = line.slice(0, endWithoutBlanks(line));
     if (body.endsWith(escapeChar) && !body.endsWith(escapeChar + escapeChar) && lineEnd < raw.length) {
       keep(i, i + body.length - 1);
       continuing = true;

@@ -8,6 +8,7 @@ import { findCredentials, isLiteralSecretValue, isSecretName } from '../../engin
 import { groupByWritten, isShared, receiversInfo, serviceNames, type Hit } from '../../engine/compose/written';
 import type { Fix, RuleFinding, Rule, TextEdit } from '../../engine/types';
 import type { Node } from '../../engine/compose/yaml-ast';
+import { endWithoutBlanks } from '../../engine/text';
 
 /** Checkov's secrets framework checks (CKV_SECRET_1 … CKV_SECRET_19). */
 const CHECKOV_SECRET_IDS = Array.from({ length: 19 }, (_, i) => `CKV_SECRET_${i + 1}`);
@@ -135,7 +136,8 @@ function judge(model: ComposeModel, name: string, scalar: ScalarInfo, where: str
 function inFlowSequence(node: Node, model: ComposeModel): boolean {
   // A flow item is preceded by `[` or `,` on its line rather than by `- `.
   const start = node.range?.[0] ?? 0;
-  const before = model.source.text.slice(0, start).replace(/[ \t]+$/, '');
-  return before.endsWith('[') || before.endsWith(',');
+  const text = model.source.text;
+  const before = text[endWithoutBlanks(text, start) - 1];
+  return before === '[' || before === ',';
 }
 
