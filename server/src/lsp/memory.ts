@@ -34,7 +34,7 @@ export class MemoryReleaser {
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
-    private readonly timing: ReleaseTiming = { burst: 8, idleMs: 2000 },
+    private readonly timing: ReleaseTiming = { burst: 4, idleMs: 2000 },
     private readonly collect: (() => void) | undefined = exposedGc(),
   ) {}
 
