@@ -63,8 +63,9 @@ export interface AnalyzeOptions {
   projectMember?: { variables: VariableLookup };
   /**
    * The analysis of the previous version of the same file, while it is typed: what the edit did not
-   * touch is reused (a Compose file's YAML tree, see compose/reparse.ts; a Dockerfile RUN's commands,
-   * see dockerfile/shell.ts). The previous analysis is out of date afterwards.
+   * touch is reused (a Compose file's YAML tree, see compose/reparse.ts; a Dockerfile's unchanged
+   * instructions with their syntax problems and RUN commands, see dockerfile/ast.ts and shell.ts). The
+   * previous analysis is out of date afterwards.
    */
   previous?: Analysis;
   /**

@@ -1,10 +1,19 @@
 // Shared by absence rules ("hardening is missing"): where a service gets a new key.
 import type { TextEdit } from 'vscode-languageserver-types';
-import type { Fix } from '../types';
+import type { Fix, RelatedInfo, RuleFinding } from '../types';
+import { withLazyFixes } from '../lazy-fixes';
 import { isAlias, isMap, isScalar, isSeq } from 'yaml';
 import type { ComposeModel, ComposeService, MapEntry } from './model';
 import { fillEmptyTree, insertPairs, type NewTree, type NewValue } from './edits';
 import { isMergeKey, type Node, type Pair, type ViaStep } from './yaml-ast';
+
+/**
+ * The finding of a measure a service lacks: on the service key, summarized per service (`absentIn`),
+ * its fixes (which insert the measure) built when read while the file is edited (lazy-fixes.ts).
+ */
+export function missingMeasure(model: ComposeModel, service: ComposeService, message: string, fixes: () => Fix[], related?: RelatedInfo[]): RuleFinding {
+  return withLazyFixes({ message, range: service.keyRange, ...(related ? { related } : {}), absentIn: service.name }, fixes, model);
+}
 
 /**
  * Inserts `key: value` into the service's own mapping (see `insertPairsIntoService` for where).

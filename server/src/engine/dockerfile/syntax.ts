@@ -91,7 +91,11 @@ function validatorProblems(document: TextDocument, tree: ast.Dockerfile, earlier
   for (const instruction of instructions) {
     const keyword = instruction.getKeyword();
     if (keyword === 'FROM') reportRepeats();
-    else if (repeatable.some(([name]) => name === keyword)) inStage.set(keyword, [...(inStage.get(keyword) ?? []), instruction]);
+    else if (repeatable.some(([name]) => name === keyword)) {
+      const seen = inStage.get(keyword);
+      if (seen) seen.push(instruction);
+      else inStage.set(keyword, [instruction]);
+    }
   }
   reportRepeats();
   checks.createDuplicateBuildStageNameDiagnostics(problems, tree.getFROMs());

@@ -1,8 +1,7 @@
 // CG-C020: the service does not drop all capabilities (`cap_drop: [ALL]`).
 import { isSeq } from 'yaml';
-import { withLazyFixes } from '../../engine/lazy-fixes';
 import type { ComposeModel, MapEntry } from '../../engine/compose/model';
-import { insertIntoService } from '../../engine/compose/absence';
+import { insertIntoService, missingMeasure } from '../../engine/compose/absence';
 import { appendSequenceItem, fillEmptyValue } from '../../engine/compose/edits';
 import { UNKNOWN } from '../../engine/compose/interpolate';
 import { groupByWritten, isShared, receiversInfo, serviceNames, type Hit } from '../../engine/compose/written';
@@ -36,7 +35,7 @@ export const rule: Rule<ComposeModel> = {
           const edit = insertIntoService(model, service, 'cap_drop', { sequence: ['ALL'] });
           return edit ? [{ title: 'Add "cap_drop: [ALL]"', edits: [edit], isPreferred: false }] : [];
         };
-        findings.push(withLazyFixes({ message, range: service.keyRange, absentIn: service.name }, fixes, model));
+        findings.push(missingMeasure(model, service, message, fixes));
         continue;
       }
       const verdict = dropsAll(model, entry);

@@ -1,8 +1,7 @@
 // CG-C023: the service does not set `security_opt: [no-new-privileges:true]`.
 import { isSeq } from 'yaml';
-import { withLazyFixes } from '../../engine/lazy-fixes';
 import type { ComposeModel, ComposeService, MapEntry, ScalarInfo } from '../../engine/compose/model';
-import { addSecurityOptFixes, NO_NEW_PRIVILEGES as OPTION, writtenList } from '../../engine/compose/absence';
+import { addSecurityOptFixes, missingMeasure, NO_NEW_PRIVILEGES as OPTION, writtenList } from '../../engine/compose/absence';
 import { appendSequenceItem, fillEmptyValue, replaceNode } from '../../engine/compose/edits';
 import { UNKNOWN } from '../../engine/compose/interpolate';
 import { groupByWritten, isShared, receiversInfo, serviceNames, type Hit } from '../../engine/compose/written';
@@ -45,7 +44,7 @@ export const rule: Rule<ComposeModel> = {
       const entry = view.get('security_opt');
       if (!entry) {
         const message = `Service "${service.name}" does not set "no-new-privileges": processes can gain privileges through setuid binaries. Add "security_opt: [${OPTION}]".`;
-        findings.push(withLazyFixes({ message, range: service.keyRange, absentIn: service.name }, () => addSecurityOptFixes(model, service), model));
+        findings.push(missingMeasure(model, service, message, () => addSecurityOptFixes(model, service)));
         continue;
       }
       weak.push(...inspect(model, entry, service));

@@ -1,7 +1,6 @@
 // CG-C050: the service's root filesystem is writable (`read_only` missing or false).
-import { withLazyFixes } from '../../engine/lazy-fixes';
 import type { ComposeModel, ComposeService, MapEntry } from '../../engine/compose/model';
-import { insertPairsIntoService } from '../../engine/compose/absence';
+import { insertPairsIntoService, missingMeasure } from '../../engine/compose/absence';
 import { fillEmptyValue, replaceNode } from '../../engine/compose/edits';
 import { groupByWritten, isShared, receiversInfo, serviceNames, type Hit } from '../../engine/compose/written';
 import type { RuleFinding, Rule, TextEdit } from '../../engine/types';
@@ -44,7 +43,7 @@ export const rule: Rule<ComposeModel> = {
             : insertPairsIntoService(model, service, [['read_only', { scalar: 'true' }]]);
           return edit ? [{ title: withTmp ? 'Add "read_only: true" with a tmpfs for /tmp' : 'Add "read_only: true"', edits: [edit], isPreferred: false }] : [];
         };
-        findings.push(withLazyFixes({ message, range: service.keyRange, absentIn: service.name }, fixes, model));
+        findings.push(missingMeasure(model, service, message, fixes));
         continue;
       }
       const hit = weakValue(model, service, entry);

@@ -1,5 +1,5 @@
 // CG-C060: the service has no memory limit (`deploy.resources.limits.memory` or `mem_limit`).
-import { withLazyFixes } from '../../engine/lazy-fixes';
+import { missingMeasure } from '../../engine/compose/absence';
 import type { ComposeModel } from '../../engine/compose/model';
 import { limitsFix, memoryEntries } from '../../engine/compose/limits';
 import type { RuleFinding, Rule } from '../../engine/types';
@@ -26,7 +26,7 @@ export const rule: Rule<ComposeModel> = {
         const fix = limitsFix(model, service);
         return fix ? [{ title: fix.title, edits: [fix.edit], isPreferred: false }] : [];
       };
-      findings.push(withLazyFixes({ message, range: service.keyRange, absentIn: service.name }, fixes, model));
+      findings.push(missingMeasure(model, service, message, fixes));
     }
     return findings;
   },

@@ -1,7 +1,7 @@
 // CG-C061: the service has no CPU limit — none of `deploy.resources.limits.cpus`, `cpus`, `cpu_quota`,
 // `cpu_shares`, `cpu_count`, `cpu_percent` or `cpuset` (`cpu_period` alone limits nothing) — or every
 // CPU setting it writes is one that leaves CPU use unlimited (`cpus: 0`, `cpu_quota: -1`, …).
-import { withLazyFixes } from '../../engine/lazy-fixes';
+import { missingMeasure } from '../../engine/compose/absence';
 import type { ComposeModel, ComposeService, MapEntry } from '../../engine/compose/model';
 import { replaceNode } from '../../engine/compose/edits';
 import { CPU_LIMIT, cpuEntries, isUnlimitedCpu, limitsFix } from '../../engine/compose/limits';
@@ -40,7 +40,7 @@ export const rule: Rule<ComposeModel> = {
           const fix = limitsFix(model, service);
           return fix ? [{ title: fix.title, edits: [fix.edit], isPreferred: false }] : [];
         };
-        findings.push(withLazyFixes({ message, range: service.keyRange, absentIn: service.name }, fixes, model));
+        findings.push(missingMeasure(model, service, message, fixes));
         continue;
       }
       // A value that limits nothing is a finding on that value, unless another CPU setting limits.

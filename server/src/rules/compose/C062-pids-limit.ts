@@ -1,7 +1,6 @@
 // CG-C062: the service has no PID limit (`pids_limit` or `deploy.resources.limits.pids`), or it is -1 / 0.
-import { withLazyFixes } from '../../engine/lazy-fixes';
 import type { ComposeModel, MapEntry } from '../../engine/compose/model';
-import { insertPairsIntoService } from '../../engine/compose/absence';
+import { insertPairsIntoService, missingMeasure } from '../../engine/compose/absence';
 import { replaceNode } from '../../engine/compose/edits';
 import { isUnlimitedPids, pidsEntries, PIDS_LIMIT } from '../../engine/compose/limits';
 import { groupByWritten, isShared, receiversInfo, serviceNames, type Hit } from '../../engine/compose/written';
@@ -38,7 +37,7 @@ export const rule: Rule<ComposeModel> = {
           const edit = insertPairsIntoService(model, service, [['pids_limit', { scalar: PIDS_LIMIT }]]);
           return edit ? [{ title: `Add "pids_limit: ${PIDS_LIMIT}"`, edits: [edit], isPreferred: false }] : [];
         };
-        findings.push(withLazyFixes({ message, range: service.keyRange, absentIn: service.name }, fixes, model));
+        findings.push(missingMeasure(model, service, message, fixes));
         continue;
       }
       for (const entry of entries) if (isUnlimitedPids(model, entry)) weak.push(weakHit(model, service, entry));

@@ -1,8 +1,7 @@
 // CG-C063: the merged service's `ulimits` limits neither open files (`nofile`) nor processes (`nproc`).
 import { isMap } from 'yaml';
-import { withLazyFixes } from '../../engine/lazy-fixes';
 import type { ComposeModel } from '../../engine/compose/model';
-import { insertPairsIntoService, writtenList } from '../../engine/compose/absence';
+import { insertPairsIntoService, missingMeasure, writtenList } from '../../engine/compose/absence';
 import { fillEmptyTree, insertPairs, type NewTree } from '../../engine/compose/edits';
 import { groupByWritten, isShared, receiversInfo, serviceNames, type Hit } from '../../engine/compose/written';
 import type { RuleFinding, Rule, TextEdit } from '../../engine/types';
@@ -46,7 +45,7 @@ export const rule: Rule<ComposeModel> = {
           const edit = insertPairsIntoService(model, service, [['ulimits', { mapping: LIMITS }]]);
           return edit ? [{ title: 'Add "ulimits" for nproc and nofile', edits: [edit], isPreferred: false }] : [];
         };
-        findings.push(withLazyFixes({ message, range: service.keyRange, absentIn: service.name }, fixes, model));
+        findings.push(missingMeasure(model, service, message, fixes));
         continue;
       }
       const limits = model.viewOf(entry.rawValue, entry.via);

@@ -1,8 +1,7 @@
 // CG-C065: the service has no health check (none, `disable: true`, or `test: ["NONE"]`).
 import { isSeq } from 'yaml';
-import { withLazyFixes } from '../../engine/lazy-fixes';
 import type { ComposeModel, ComposeService, MapEntry } from '../../engine/compose/model';
-import { insertPairsIntoService } from '../../engine/compose/absence';
+import { insertPairsIntoService, missingMeasure } from '../../engine/compose/absence';
 import { builtImage } from '../../engine/compose/built-image';
 import { groupByWritten, receiversInfo, serviceNames, type Hit } from '../../engine/compose/written';
 import type { RelatedInfo, RuleContext, RuleFinding, Rule } from '../../engine/types';
@@ -91,13 +90,8 @@ function missing(model: ComposeModel, service: ComposeService, built?: { why: st
     return edit ? [{ title: 'Add a "healthcheck" template (edit its probe)', edits: [edit], isPreferred: false }] : [];
   };
   const image = built ? built.why : 'its image is not known to define one';
-  const finding = {
-    message: `Service "${service.name}" has no health check and ${image}: Docker cannot tell a hung service from a healthy one. Add a "healthcheck" with a probe.`,
-    range: service.keyRange,
-    related: built?.related ? [built.related] : undefined,
-    absentIn: service.name,
-  };
-  return withLazyFixes(finding, fixes, model);
+  const message = `Service "${service.name}" has no health check and ${image}: Docker cannot tell a hung service from a healthy one. Add a "healthcheck" with a probe.`;
+  return missingMeasure(model, service, message, fixes, built?.related ? [built.related] : undefined);
 }
 
 /** `disable: true` (reported on its value) or a `test` list whose first item is NONE (on the list). */

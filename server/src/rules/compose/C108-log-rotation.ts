@@ -1,8 +1,7 @@
 // CG-C108: the service logs with the `json-file` driver (written, or Docker's default) and no
 // `options.max-size` (or `-1`), so its log file grows without limit.
-import { withLazyFixes } from '../../engine/lazy-fixes';
 import type { ComposeModel, ComposeService, MapEntry } from '../../engine/compose/model';
-import { insertAtPathInService } from '../../engine/compose/absence';
+import { insertAtPathInService, missingMeasure } from '../../engine/compose/absence';
 import { fillEmptyValue, replaceNode, type NewTree } from '../../engine/compose/edits';
 import { groupByWritten, isShared, receiversInfo, serviceNames, type Hit } from '../../engine/compose/written';
 import type { RuleFinding, Rule, TextEdit } from '../../engine/types';
@@ -59,7 +58,7 @@ export const rule: Rule<ComposeModel> = {
         return edit ? [{ title: `Add log rotation (${maxSize ? `max-size: ${MAX_SIZE}` : what})`, edits: [edit], isPreferred: false }] : [];
       };
       const message = `Service "${service.name}" logs with the json-file driver${driver && !driver.isNull ? '' : " (Docker's default)"} and no "max-size": its log file grows without limit, so a chatty or hostile process can fill the host disk. Set logging.options.max-size (and max-file).`;
-      findings.push(withLazyFixes({ message, range: service.keyRange, absentIn: service.name }, fixes, model));
+      findings.push(missingMeasure(model, service, message, fixes));
     }
     for (const group of groupByWritten(weak)) {
       const { written, edit } = group.data;
